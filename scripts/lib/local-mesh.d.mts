@@ -1,0 +1,33 @@
+// Types for local-mesh.mjs (plain JS so that `npm start` needs no TypeScript at run time).
+export const ROOT: string;
+export const DEV_ADMIN_TOKEN: string;
+export interface HttpResult {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+export function request(
+  port: number,
+  host: string,
+  path: string,
+  init?: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array; hostname?: string },
+): Promise<HttpResult>;
+export interface LocalMesh {
+  url: string;
+  port: number;
+  adminToken: string;
+  mf: unknown;
+  stop(): Promise<void>;
+}
+export function startLocalMesh(options?: {
+  port?: number;
+  host?: string;
+  stateDir?: string;
+  adminToken?: string;
+  demo?: boolean;
+  env?: Record<string, Record<string, string>>;
+  log?: (line: string) => void;
+  verbose?: boolean;
+}): Promise<LocalMesh>;
+export function applyDemo(port: number, adminToken: string, log?: (line: string) => void): Promise<void>;
+export function workerConfigPaths(): string[];

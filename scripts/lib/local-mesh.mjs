@@ -1,0 +1,182 @@
+// Runs the whole mesh (control plane, proxy, demo Workers) in one workerd via Miniflare, built from the
+// same wrangler configurations that `npm run deploy` uses. Shared by `npm start` and the tests.
+import { readFileSync, readdirSync, mkdirSync, existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import http from "node:http";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const DEV_ADMIN_TOKEN = "flaremesh-dev-admin-token";
+
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+process.env.WRANGLER_SEND_METRICS ??= "false";
+
+/** Every wrangler configuration of the mesh, in the order Miniflare needs (the proxy first: it answers unrouted hosts). */
+export function workerConfigPaths() {
+  const demoDir = join(ROOT, "infra/demo");
+  const demos = existsSync(demoDir)
+    ? readdirSync(demoDir)
+        .filter((f) => f.endsWith(".toml"))
+        .sort()
+        .map((f) => join(demoDir, f))
+    : [];
+  return [join(ROOT, "infra/proxy.toml"), join(ROOT, "wrangler.toml"), ...demos];
+}
+
+/** Reads a wrangler configuration through wrangler itself, so local runs and deploys agree. */
+export async function readWorkerConfig(configPath) {
+  const { unstable_readConfig } = await import("wrangler");
+  return unstable_readConfig({ config: configPath }, { hideWarnings: true });
+}
+
+/** Bundles a Worker's `main` with esbuild the way wrangler does (ESM, workerd conditions). */
+export async function bundleWorker(config, outDir) {
+  const esbuild = await import("esbuild");
+  mkdirSync(outDir, { recursive: true });
+  const outfile = join(outDir, `${config.name}.mjs`);
+  await esbuild.build({
+    entryPoints: [config.main],
+    outfile,
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2023",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["browser", "module", "main"],
+    external: ["cloudflare:*", "node:*"],
+    sourcemap: "linked",
+    logLevel: "silent",
+    define: config.define ?? {},
+  });
+  return outfile;
+}
+
+/** Translates one wrangler config (the fields flaremesh uses) into Miniflare v4-shaped worker options. */
+export function toMiniflareWorker(config, scriptPath, extraBindings = {}) {
+  const serviceBindings = {};
+  for (const s of config.services ?? []) {
+    serviceBindings[s.binding] = s.entrypoint || s.props
+      ? { name: s.service, ...(s.entrypoint ? { entrypoint: s.entrypoint } : {}), ...(s.props ? { props: s.props } : {}) }
+      : s.service;
+  }
+  const durableObjects = {};
+  const sqlite = new Set((config.migrations ?? []).flatMap((m) => m.new_sqlite_classes ?? []));
+  for (const d of config.durable_objects?.bindings ?? []) {
+    durableObjects[d.name] = {
+      className: d.class_name,
+      ...(d.script_name ? { scriptName: d.script_name } : {}),
+      useSQLite: sqlite.has(d.class_name),
+    };
+  }
+  return {
+    name: config.name,
+    modules: true,
+    scriptPath,
+    compatibilityDate: config.compatibility_date,
+    compatibilityFlags: config.compatibility_flags ?? [],
+    bindings: { ...(config.vars ?? {}), ...extraBindings },
+    serviceBindings,
+    durableObjects,
+  };
+}
+
+/** GET/POST over node:http so that the Host header can be chosen (fetch forbids it). */
+export function request(port, host, path, { method = "GET", headers = {}, body, hostname = "127.0.0.1" } = {}) {
+  return new Promise((resolvePromise, reject) => {
+    const req = http.request({ hostname, port, path, method, headers: { host, ...headers } }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () =>
+        resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }),
+      );
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
+/**
+ * Starts the local mesh. Options: port (0 = any free), host, stateDir (persisted Durable Object state;
+ * undefined = in memory), adminToken, demo (load the demo resources), env (extra bindings per worker name,
+ * e.g. { "flaremesh-control": { MESH_READONLY_TOKEN: "…" } }), log (function for progress lines).
+ */
+export async function startLocalMesh(options = {}) {
+  const { Miniflare, convertV4MiniflareOptions, Log, LogLevel } = await import("miniflare");
+  const log = options.log ?? (() => {});
+  const adminToken = options.adminToken ?? DEV_ADMIN_TOKEN;
+  const buildDir = options.stateDir ? join(options.stateDir, "build") : mkdtempSync(join(tmpdir(), "flaremesh-build-"));
+  const configs = [];
+  for (const path of workerConfigPaths()) configs.push(await readWorkerConfig(path));
+  const workers = [];
+  for (const config of configs) {
+    const scriptPath = await bundleWorker(config, buildDir);
+    const extra = { ...(options.env?.[config.name] ?? {}) };
+    if (config.name === "flaremesh-control") {
+      extra.MESH_ENV = "development";
+      extra.MESH_ADMIN_TOKEN = adminToken;
+      if (adminToken === DEV_ADMIN_TOKEN) extra.MESH_DEV_TOKEN = adminToken;
+    }
+    const worker = toMiniflareWorker(config, scriptPath, extra);
+    if (config.name === "flaremesh-control") worker.routes = ["control.localhost/*", "localhost/*", "127.0.0.1/*"];
+    workers.push(worker);
+  }
+  const v4 = {
+    host: options.host ?? "127.0.0.1",
+    port: options.port ?? 0,
+    log: new Log(options.verbose ? LogLevel.DEBUG : LogLevel.WARN),
+    workers,
+  };
+  const mfOptions = convertV4MiniflareOptions(v4);
+  if (options.stateDir) mfOptions.resourcePersistencePath = resolve(options.stateDir, "state");
+  mfOptions.enableDevRegistry = false;
+  const mf = new Miniflare(mfOptions);
+  const url = await mf.ready;
+  const port = Number(url.port);
+  await waitHealthy(port);
+  if (options.demo) await applyDemo(port, adminToken, log);
+  let stopped = false;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    adminToken,
+    mf,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await mf.dispose();
+    },
+  };
+}
+
+async function waitHealthy(port) {
+  const deadline = Date.now() + 30_000;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      const res = await request(port, "control.localhost", "/healthz");
+      if (res.status === 200) return;
+      last = `status ${res.status}`;
+    } catch (err) {
+      last = String(err);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`control plane did not become healthy: ${last}`);
+}
+
+/** Applies the demo resources (idempotent: an unchanged demo creates no revision). */
+export async function applyDemo(port, adminToken, log = () => {}) {
+  const body = readFileSync(join(ROOT, "infra/demo/bookinfo.yaml"), "utf8");
+  const res = await request(port, "control.localhost", "/v1/apply", {
+    method: "POST",
+    headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/yaml" },
+    body,
+  });
+  if (res.status !== 200) throw new Error(`demo apply failed: ${res.status} ${res.body}`);
+  const { revision, results } = JSON.parse(res.body);
+  const changed = results.filter((r) => r.action !== "unchanged").length;
+  log(`demo loaded (revision ${revision}, ${changed} changed, ${results.length - changed} unchanged)`);
+}

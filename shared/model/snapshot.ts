@@ -1,0 +1,213 @@
+// The compiled configuration a proxy serves: one internal model that Istio and Gateway API documents
+// are translated into (by shared/compile), validated again by the proxy when it loads a revision.
+import { z } from "zod";
+
+export const SNAPSHOT_FORMAT = 1;
+
+/** A service key is `<namespace>/<name>`. */
+export const ServiceKey = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+
+export const EndpointModel = z.strictObject({
+  /** Stable id, unique within the service (used for round-robin state, ejection, logs). */
+  id: z.string().min(1),
+  /** Origin URL (`http(s)://host[:port][/base]`); exactly one of `url` / `worker` is set. */
+  url: z.string().optional(),
+  /** Name of a Worker reached through a service binding. */
+  worker: z.string().optional(),
+  weight: z.number().int().min(0).default(1),
+  labels: z.record(z.string(), z.string()).default({}),
+  zone: z.string().optional(),
+});
+export type EndpointModel = z.infer<typeof EndpointModel>;
+
+/** How a string is compared. `Prefix` is a plain string prefix (Istio); `PathPrefix` is segment-wise (Gateway API). */
+export const StringMatchModel = z.strictObject({
+  type: z.enum(["Exact", "Prefix", "RegularExpression"]),
+  value: z.string(),
+});
+export type StringMatchModel = z.infer<typeof StringMatchModel>;
+
+export const PathMatchModel = z.strictObject({
+  type: z.enum(["Exact", "PathPrefix", "Prefix", "RegularExpression"]),
+  value: z.string(),
+  /** Istio `ignoreUriCase`. */
+  ignoreCase: z.boolean().optional(),
+});
+export type PathMatchModel = z.infer<typeof PathMatchModel>;
+
+/** A header or query-parameter condition. `Present` matches any value; `invert` (Istio `withoutHeaders`) negates. */
+export const KeyValueMatchModel = z.strictObject({
+  /** Header names are stored lower-case; query parameter names as written (case-sensitive). */
+  name: z.string().min(1),
+  type: z.enum(["Exact", "Prefix", "RegularExpression", "Present"]),
+  value: z.string().default(""),
+  invert: z.boolean().optional(),
+});
+export type KeyValueMatchModel = z.infer<typeof KeyValueMatchModel>;
+
+/** All conditions of one match are AND-ed; the matches of a route are OR-ed. */
+export const RouteMatchModel = z.strictObject({
+  path: PathMatchModel.optional(),
+  headers: z.array(KeyValueMatchModel).default([]),
+  queryParams: z.array(KeyValueMatchModel).default([]),
+  method: z.string().optional(),
+  authority: StringMatchModel.optional(),
+});
+export type RouteMatchModel = z.infer<typeof RouteMatchModel>;
+
+export const HeaderMutationModel = z.strictObject({
+  set: z.array(z.strictObject({ name: z.string(), value: z.string() })).default([]),
+  add: z.array(z.strictObject({ name: z.string(), value: z.string() })).default([]),
+  remove: z.array(z.string()).default([]),
+});
+export type HeaderMutationModel = z.infer<typeof HeaderMutationModel>;
+
+export const BackendModel = z.strictObject({
+  /** The Service whose endpoints serve this backend. */
+  service: ServiceKey,
+  /** Istio DestinationRule subset name; its labels are in the destination service's `subsets`. */
+  subset: z.string().optional(),
+  weight: z.number().int().min(0).default(1),
+  requestHeaders: HeaderMutationModel.optional(),
+  responseHeaders: HeaderMutationModel.optional(),
+});
+export type BackendModel = z.infer<typeof BackendModel>;
+
+export const RedirectModel = z.strictObject({
+  scheme: z.string().optional(),
+  hostname: z.string().optional(),
+  port: z.number().int().optional(),
+  path: z
+    .strictObject({ type: z.enum(["ReplaceFullPath", "ReplacePrefixMatch"]), value: z.string() })
+    .optional(),
+  statusCode: z.number().int().default(302),
+});
+export type RedirectModel = z.infer<typeof RedirectModel>;
+
+export const RewriteModel = z.strictObject({
+  hostname: z.string().optional(),
+  path: z
+    .strictObject({
+      type: z.enum(["ReplaceFullPath", "ReplacePrefixMatch", "RegexReplace"]),
+      value: z.string(),
+      /** For `RegexReplace` (Istio `uriRegexRewrite.match`). */
+      pattern: z.string().optional(),
+    })
+    .optional(),
+});
+export type RewriteModel = z.infer<typeof RewriteModel>;
+
+export const MirrorModel = z.strictObject({
+  service: ServiceKey,
+  subset: z.string().optional(),
+  /** 0–100, may be fractional. */
+  percent: z.number().min(0).max(100).default(100),
+});
+export type MirrorModel = z.infer<typeof MirrorModel>;
+
+export const RetryModel = z.strictObject({
+  /** Retries, not tries: `attempts: 2` means at most 3 tries. */
+  attempts: z.number().int().min(0),
+  retryOn: z.array(z.string()).default([]),
+  codes: z.array(z.number().int()).default([]),
+  perTryTimeoutMs: z.number().int().positive().optional(),
+  backoffBaseMs: z.number().int().positive().optional(),
+});
+export type RetryModel = z.infer<typeof RetryModel>;
+
+export const FaultModel = z.strictObject({
+  delay: z.strictObject({ ms: z.number().int().min(0), percent: z.number().min(0).max(100) }).optional(),
+  abort: z.strictObject({ status: z.number().int(), percent: z.number().min(0).max(100) }).optional(),
+});
+export type FaultModel = z.infer<typeof FaultModel>;
+
+export const CorsModel = z.strictObject({
+  allowOrigins: z.array(StringMatchModel).default([]),
+  allowMethods: z.array(z.string()).default([]),
+  allowHeaders: z.array(z.string()).default([]),
+  exposeHeaders: z.array(z.string()).default([]),
+  maxAgeSeconds: z.number().int().optional(),
+  allowCredentials: z.boolean().optional(),
+});
+export type CorsModel = z.infer<typeof CorsModel>;
+
+export const RouteModel = z.strictObject({
+  /** Where it came from, for logs and errors: `HTTPRoute/default/reviews#rule0` or `VirtualService/default/reviews#http0`. */
+  id: z.string(),
+  /** Empty means: matches every request. */
+  matches: z.array(RouteMatchModel).default([]),
+  backends: z.array(BackendModel).default([]),
+  requestHeaders: HeaderMutationModel.optional(),
+  responseHeaders: HeaderMutationModel.optional(),
+  redirect: RedirectModel.optional(),
+  rewrite: RewriteModel.optional(),
+  mirrors: z.array(MirrorModel).default([]),
+  timeoutMs: z.number().int().positive().optional(),
+  retry: RetryModel.optional(),
+  fault: FaultModel.optional(),
+  cors: CorsModel.optional(),
+  directResponse: z.strictObject({ status: z.number().int(), body: z.string().optional() }).optional(),
+});
+export type RouteModel = z.infer<typeof RouteModel>;
+
+export const LoadBalancerModel = z.strictObject({
+  type: z.enum(["RoundRobin", "Random", "LeastRequest", "ConsistentHash"]).default("RoundRobin"),
+  hash: z
+    .strictObject({
+      header: z.string().optional(),
+      cookie: z.strictObject({ name: z.string(), ttlSeconds: z.number().optional(), path: z.string().optional() }).optional(),
+      queryParam: z.string().optional(),
+      sourceIp: z.boolean().optional(),
+    })
+    .optional(),
+});
+export type LoadBalancerModel = z.infer<typeof LoadBalancerModel>;
+
+/** Per-destination policy (from DestinationRule / TrafficPolicy); the resilience issue extends it. */
+export const DestinationPolicyModel = z.looseObject({
+  loadBalancer: LoadBalancerModel.optional(),
+});
+export type DestinationPolicyModel = z.infer<typeof DestinationPolicyModel>;
+
+export const ServiceModel = z.strictObject({
+  name: z.string(),
+  namespace: z.string(),
+  labels: z.record(z.string(), z.string()).default({}),
+  endpoints: z.array(EndpointModel).default([]),
+  /** Subset name → endpoint label selector (from the DestinationRule whose host is this service). */
+  subsets: z.record(z.string(), z.record(z.string(), z.string())).default({}),
+  /** Ordered: the proxy takes the first route that matches. Precedence is resolved at compile time. */
+  routes: z.array(RouteModel).default([]),
+  /** Which kind of document the routes came from. */
+  routeSource: z.enum(["HTTPRoute", "VirtualService", "default"]).default("default"),
+  /** Policy applied when this service is the destination of a request. */
+  policy: DestinationPolicyModel.default({}),
+});
+export type ServiceModel = z.infer<typeof ServiceModel>;
+
+export const MeshConfigModel = z.looseObject({
+  trustDomain: z.string().default("cluster.local"),
+  defaultTimeoutMs: z.number().int().positive().optional(),
+  allowedEndpointCidrs: z.array(z.string()).default([]),
+});
+export type MeshConfigModel = z.infer<typeof MeshConfigModel>;
+
+export const SnapshotModel = z.strictObject({
+  format: z.literal(SNAPSHOT_FORMAT),
+  revision: z.number().int().min(0),
+  generatedAt: z.string(),
+  mesh: MeshConfigModel,
+  /** Keyed by service key `<namespace>/<name>`. */
+  services: z.record(z.string(), ServiceModel),
+});
+export type SnapshotModel = z.infer<typeof SnapshotModel>;
+
+/** Parses an untrusted snapshot (e.g. fetched by a proxy); returns null when it is invalid. */
+export function parseSnapshot(value: unknown): SnapshotModel | null {
+  const result = SnapshotModel.safeParse(value);
+  return result.success ? result.data : null;
+}
+
+export function serviceKey(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
