@@ -72,6 +72,7 @@ export function toMiniflareWorker(config, scriptPath, extraBindings = {}) {
   return {
     name: config.name,
     modules: true,
+    modulesRoot: dirname(scriptPath),
     scriptPath,
     compatibilityDate: config.compatibility_date,
     compatibilityFlags: config.compatibility_flags ?? [],
