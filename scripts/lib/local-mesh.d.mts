@@ -31,3 +31,6 @@ export function startLocalMesh(options?: {
 }): Promise<LocalMesh>;
 export function applyDemo(port: number, adminToken: string, log?: (line: string) => void): Promise<void>;
 export function workerConfigPaths(): string[];
+export function bundleWorker(config: unknown, outDir: string): Promise<string>;
+export function readWorkerConfig(configPath: string): Promise<{ name: string; main: string } & Record<string, unknown>>;
+export function toMiniflareWorker(config: unknown, scriptPath: string, extraBindings?: Record<string, string>): Record<string, unknown>;

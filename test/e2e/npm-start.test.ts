@@ -2,7 +2,7 @@
 // shift weight and see it live within a second, keep serving while the control plane is unreachable.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request } from "../../scripts/lib/local-mesh.mjs";
-import { alive, descendants, npmStart, startUpstream, type NpmStart, type Upstream } from "../helpers/processes";
+import { alive, describeProcess, descendants, npmStart, startUpstream, type NpmStart, type Upstream } from "../helpers/processes";
 
 const TOKEN = "e2e-admin-token";
 let mesh: NpmStart;
@@ -150,13 +150,14 @@ describe("npm start", () => {
     expect(again.proxies.some((p) => p.revision === again.revision)).toBe(true);
   });
 
-  it("stops cleanly on SIGTERM with no workerd left behind, and restarts with its state", async () => {
+  it("stops cleanly on Ctrl-C with no workerd left behind, and restarts with its state", async () => {
     const before = await descendants(mesh.child.pid!);
-    expect(before.length).toBeGreaterThan(0);
-    const code = await mesh.stop("SIGTERM");
-    expect(code).toBe(0);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(before.filter(alive)).toEqual([]);
+    expect(before.length).toBeGreaterThan(2); // npm → node → workerd
+    await mesh.stop("SIGINT");
+    expect(mesh.output()).toMatch(/SIGINT received, stopping/);
+    const deadline = Date.now() + 5000;
+    while (before.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(before.filter(alive).map(describeProcess)).toEqual([]);
 
     mesh = await npmStart({ MESH_ADMIN_TOKEN: TOKEN, MESH_DEMO: "0", MESH_STATE_DIR: mesh.stateDir });
     const res = await request(mesh.port, "control.localhost", "/v1/resources/service/default/echo", {

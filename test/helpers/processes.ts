@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import net from "node:net";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../../scripts/lib/local-mesh.mjs";
@@ -22,6 +22,7 @@ export interface NpmStart {
   port: number;
   stateDir: string;
   output(): string;
+  /** Sends `signal` to the whole job (as a terminal's Ctrl-C does for SIGINT) and waits for npm to exit. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
   child: ChildProcess;
 }
@@ -34,6 +35,8 @@ export async function npmStart(env: Record<string, string> = {}, timeoutMs = 90_
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), MESH_STATE_DIR: stateDir },
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group, like a shell job, so that a Ctrl-C can be sent to the whole job.
+    detached: true,
   });
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
@@ -59,9 +62,9 @@ export async function npmStart(env: Record<string, string> = {}, timeoutMs = 90_
     child,
     output: () => out,
     async stop(signal: NodeJS.Signals = "SIGTERM") {
-      if (child.exitCode !== null) return child.exitCode;
-      child.kill(signal);
-      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      process.kill(-child.pid!, signal);
+      const timer = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), 15_000);
       const code = await exited;
       clearTimeout(timer);
       return code;
@@ -125,11 +128,21 @@ export async function descendants(pid: number): Promise<number[]> {
   return out;
 }
 
+/** True while `pid` runs (a zombie, already exited but not yet reaped, does not count). */
 export function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
   } catch {
     return false;
+  }
+}
+
+/** A one-line description of `pid` for failure messages. */
+export function describeProcess(pid: number): string {
+  try {
+    return `${pid} ${readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").slice(0, 120)}`;
+  } catch {
+    return `${pid} (gone)`;
   }
 }

@@ -1,0 +1,94 @@
+// Finds the first route of a compiled table that matches a request (first in list order wins).
+import type { RouteModel } from "../model/snapshot";
+import { matchKeyValue, matchPath, matchString } from "./matchers";
+import { firstSegment, type CompiledMatch, type CompiledRoute, type CompiledRouteTable } from "./route-table";
+
+/** What matching needs to know about a request; no runtime types, so it is testable with plain data. */
+export interface RequestFacts {
+  method: string;
+  /** The raw URL pathname (`/v2/x`), not decoded. */
+  path: string;
+  query: { get(name: string): string | null };
+  /** Header lookup by lower-case name; several values joined by `, ` (as `Headers.get` does). */
+  headers: (name: string) => string | null;
+  /** Host, with or without port. */
+  authority: string;
+}
+
+/** The part of the request path a prefix condition consumed, for `ReplacePrefixMatch`. */
+export interface PrefixMatched {
+  /** Request path characters matched (original case). PathPrefix values carry no trailing slash. */
+  value: string;
+  /** PathPrefix (segment-wise, Gateway API) rather than Prefix (plain string, Istio). */
+  segmentWise: boolean;
+}
+
+export interface RouteMatch {
+  route: RouteModel;
+  compiled: CompiledRoute;
+  /** Index of the matching entry of `route.matches`; -1 for a route without matches. */
+  matchIndex: number;
+  prefixMatched: PrefixMatched | null;
+}
+
+const NONE: readonly number[] = [];
+
+export function matchRoute(table: CompiledRouteTable, req: RequestFacts): RouteMatch | null {
+  if (table.candidates.length === 0) return null;
+  const lowerPath = req.path.toLowerCase();
+  const segment = firstSegment(lowerPath);
+  const a = table.exact.get(lowerPath) ?? NONE;
+  const b = segment === null ? NONE : (table.segment.get(segment) ?? NONE);
+  const c = table.fallback;
+  let host: string | null = null;
+  // Merge three sorted id lists; the first id that verifies is the first matching (route, match) pair.
+  for (let i = 0, j = 0, k = 0; i < a.length || j < b.length || k < c.length;) {
+    const x = i < a.length ? a[i]! : Infinity;
+    const y = j < b.length ? b[j]! : Infinity;
+    const z = k < c.length ? c[k]! : Infinity;
+    let id: number;
+    if (x <= y && x <= z) {
+      id = x;
+      i++;
+    } else if (y <= z) {
+      id = y;
+      j++;
+    } else {
+      id = z;
+      k++;
+    }
+    const cand = table.candidates[id]!;
+    const compiled = table.routes[cand.route]!;
+    if (cand.match === -1) return { route: compiled.route, compiled, matchIndex: -1, prefixMatched: null };
+    const m = compiled.matches[cand.match]!;
+    if (m.authority !== null && host === null) host = hostWithoutPort(req.authority);
+    const consumed = verify(m, req, lowerPath, host);
+    if (consumed === -1) continue;
+    const prefixMatched =
+      m.path !== null && (m.path.type === "PathPrefix" || m.path.type === "Prefix")
+        ? { value: req.path.slice(0, consumed), segmentWise: m.path.type === "PathPrefix" }
+        : null;
+    return { route: compiled.route, compiled, matchIndex: cand.match, prefixMatched };
+  }
+  return null;
+}
+
+/** -1 when a condition fails, else the path prefix length consumed (0 without a path condition). */
+function verify(m: CompiledMatch, req: RequestFacts, lowerPath: string, host: string | null): number {
+  if (m.method !== null && m.method !== req.method) return -1;
+  if (m.authority !== null && !matchString(m.authority, host ?? "")) return -1;
+  for (const h of m.headers) if (!matchKeyValue(h, req.headers(h.name))) return -1;
+  for (const q of m.query) if (!matchKeyValue(q, req.query.get(q.name))) return -1;
+  return m.path === null ? 0 : matchPath(m.path, req.path, lowerPath);
+}
+
+/** `Reviews.Localhost:8787` → `reviews.localhost`; `[::1]:80` → `[::1]`. */
+export function hostWithoutPort(authority: string): string {
+  const lower = authority.toLowerCase();
+  if (lower.startsWith("[")) {
+    const end = lower.indexOf("]");
+    return end === -1 ? lower : lower.slice(0, end + 1);
+  }
+  const colon = lower.indexOf(":");
+  return colon === -1 ? lower : lower.slice(0, colon);
+}

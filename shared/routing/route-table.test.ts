@@ -1,0 +1,112 @@
+// The route index: where conditions are filed, and that it always agrees with a linear first-match scan.
+import { describe, expect, it } from "vitest";
+import { ServiceModel } from "../model/snapshot";
+import { matchKeyValue, matchPath, matchString } from "./matchers";
+import { matchRoute, hostWithoutPort, type RequestFacts } from "./match-route";
+import { compileRouteTable, type CompiledRouteTable } from "./route-table";
+
+function compile(paths: { type: string; value: string; ignoreCase?: boolean }[]) {
+  return compileRouteTable(
+    ServiceModel.parse({
+      name: "s",
+      namespace: "default",
+      routes: paths.map((p, i) => ({ id: `r${i}`, matches: [{ path: p }] })),
+    }),
+  );
+}
+
+describe("index buckets", () => {
+  it.each([
+    ["Exact", "/Reviews/0", "exact", "/reviews/0"],
+    ["PathPrefix", "/v2/x", "segment", "v2"],
+    ["PathPrefix", "/v2", "segment", "v2"],
+    ["PathPrefix", "/", "fallback", null],
+    ["Prefix", "/v2/", "segment", "v2"],
+    ["Prefix", "/v2", "fallback", null],
+    ["RegularExpression", "/v2/.*", "fallback", null],
+  ])("%s %s goes to %s", (type, value, bucket, key) => {
+    const t = compile([{ type, value }]);
+    if (bucket === "exact") expect(t.exact.get(key!)).toEqual([0]);
+    if (bucket === "segment") expect(t.segment.get(key!)).toEqual([0]);
+    if (bucket === "fallback") expect(t.fallback).toEqual([0]);
+  });
+
+  it("keeps per-request work independent of unrelated routes", () => {
+    const t = compile(
+      Array.from({ length: 5000 }, (_, i) => ({ type: i % 2 ? "Exact" : "PathPrefix", value: `/svc${i}/x` })),
+    );
+    expect(t.fallback).toEqual([]);
+    expect(t.exact.get("/svc4999/x")).toEqual([4999]);
+    expect(t.segment.get("svc4998")).toEqual([4998]);
+  });
+});
+
+// A deterministic PRNG (mulberry32) so that a failure is reproducible.
+function rng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The obvious O(routes) definition of "first match in list order", to check the index against. */
+function linearMatch(t: CompiledRouteTable, r: RequestFacts): string | null {
+  const lowerPath = r.path.toLowerCase();
+  for (const route of t.routes) {
+    if (route.matches.length === 0) return route.route.id;
+    for (const m of route.matches) {
+      if (m.method !== null && m.method !== r.method) continue;
+      if (m.authority !== null && !matchString(m.authority, hostWithoutPort(r.authority))) continue;
+      if (!m.headers.every((h) => matchKeyValue(h, r.headers(h.name)))) continue;
+      if (m.path !== null && matchPath(m.path, r.path, lowerPath) === -1) continue;
+      return route.route.id;
+    }
+  }
+  return null;
+}
+
+describe("index agrees with a linear scan", () => {
+  const segments = ["a", "b", "ab", "A", ""];
+  const types = ["Exact", "PathPrefix", "Prefix", "RegularExpression"];
+  const pick = <T>(rand: () => number, xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const randomPath = (rand: () => number) =>
+    "/" +
+    Array.from({ length: 1 + Math.floor(rand() * 3) }, () => pick(rand, segments)).join("/") +
+    (rand() < 0.2 ? "/" : "");
+
+  it("on 300 random tables × 50 random requests", () => {
+    const rand = rng(42);
+    for (let n = 0; n < 300; n++) {
+      const routes = Array.from({ length: 1 + Math.floor(rand() * 12) }, (_, i) => ({
+        id: `r${i}`,
+        matches:
+          rand() < 0.1
+            ? []
+            : Array.from({ length: 1 + Math.floor(rand() * 2) }, () => {
+                const type = pick(rand, types);
+                const value =
+                  type === "RegularExpression" ? pick(rand, ["/a.*", "/[ab]+/b", "/.*/a/?"]) : randomPath(rand);
+                return {
+                  ...(rand() < 0.9 ? { path: { type, value, ignoreCase: rand() < 0.2 } } : {}),
+                  ...(rand() < 0.2 ? { method: "POST" } : {}),
+                  headers: rand() < 0.2 ? [{ name: "x", type: "Exact", value: "1" }] : [],
+                };
+              }),
+      }));
+      const t = compileRouteTable(ServiceModel.parse({ name: "s", namespace: "default", routes }));
+      for (let k = 0; k < 50; k++) {
+        const headers: Record<string, string> = rand() < 0.5 ? { x: "1" } : {};
+        const r: RequestFacts = {
+          method: rand() < 0.5 ? "GET" : "POST",
+          path: randomPath(rand),
+          query: new URLSearchParams(),
+          headers: (name) => headers[name] ?? null,
+          authority: "s.localhost",
+        };
+        expect(matchRoute(t, r)?.route.id ?? null, JSON.stringify({ routes, r })).toBe(linearMatch(t, r));
+      }
+    }
+  });
+});

@@ -1,0 +1,132 @@
+// Compiles a service's ordered routes into an indexed table, once per config revision.
+import type { RouteMatchModel, RouteModel, ServiceModel } from "../model/snapshot";
+import {
+  compileHostMatch,
+  compileKeyValue,
+  compilePath,
+  type CompiledKeyValue,
+  type CompiledPath,
+  type CompiledString,
+} from "./matchers";
+import { compileRegexRewrite, type CompiledRegexRewrite } from "./rewrite";
+
+export interface CompiledMatch {
+  path: CompiledPath | null;
+  headers: CompiledKeyValue[];
+  query: CompiledKeyValue[];
+  method: string | null;
+  authority: CompiledString | null;
+}
+
+export interface CompiledRoute {
+  route: RouteModel;
+  /** Position in the service's route list (the precedence order). */
+  index: number;
+  matches: CompiledMatch[];
+  /** Pre-compiled `RegexReplace` rewrite, when the route has one. */
+  regexRewrite: CompiledRegexRewrite | null;
+}
+
+/** One (route, match) pair; `match` is -1 for a route without matches (it matches every request). */
+export interface Candidate {
+  route: number;
+  match: number;
+}
+
+/**
+ * Candidate ids are positions in `candidates`, which is in precedence order, so every bucket is a sorted
+ * list of ids and the first id that verifies is the winner, whatever bucket it came from.
+ */
+export interface CompiledRouteTable {
+  routes: CompiledRoute[];
+  candidates: Candidate[];
+  /** Exact-path conditions, keyed by the lower-cased path. */
+  exact: Map<string, number[]>;
+  /** Prefix conditions whose first path segment is fixed, keyed by that lower-cased segment. */
+  segment: Map<string, number[]>;
+  /** Everything that cannot be indexed: regexes, catch-all prefixes, matches without a path. */
+  fallback: number[];
+  /** Conditions that can never match (e.g. a regex JavaScript cannot compile), for logs. */
+  problems: string[];
+}
+
+export function compileRouteTable(service: ServiceModel): CompiledRouteTable {
+  const table: CompiledRouteTable = {
+    routes: [],
+    candidates: [],
+    exact: new Map(),
+    segment: new Map(),
+    fallback: [],
+    problems: [],
+  };
+  service.routes.forEach((route, index) => {
+    const matches = route.matches.map((m, j) => compileMatch(m, `${route.id} matches[${j}]`, table.problems));
+    const rewritePath = route.rewrite?.path;
+    let regexRewrite: CompiledRegexRewrite | null = null;
+    if (rewritePath?.type === "RegexReplace") {
+      regexRewrite = compileRegexRewrite(rewritePath.pattern ?? "", rewritePath.value);
+      if (regexRewrite === null) table.problems.push(`${route.id} rewrite: invalid regex ${rewritePath.pattern ?? ""}`);
+    }
+    table.routes.push({ route, index, matches, regexRewrite });
+    if (matches.length === 0) {
+      addCandidate(table, { route: index, match: -1 }, null);
+      return;
+    }
+    matches.forEach((m, j) => addCandidate(table, { route: index, match: j }, m.path));
+  });
+  return table;
+}
+
+function compileMatch(m: RouteMatchModel, where: string, problems: string[]): CompiledMatch {
+  const compiled: CompiledMatch = {
+    path: m.path ? compilePath(m.path) : null,
+    headers: m.headers.map((h) => compileKeyValue(h, true)),
+    query: m.queryParams.map((q) => compileKeyValue(q, false)),
+    method: m.method ?? null,
+    authority: m.authority ? compileHostMatch(m.authority) : null,
+  };
+  const broken = [
+    compiled.path?.type === "RegularExpression" && compiled.path.regex === null ? `path ${m.path?.value}` : null,
+    ...compiled.headers.filter(isBrokenRegex).map((h) => `header ${h.name}`),
+    ...compiled.query.filter(isBrokenRegex).map((q) => `query ${q.name}`),
+    compiled.authority?.type === "RegularExpression" && compiled.authority.regex === null ? "authority" : null,
+  ].filter((x): x is string => x !== null);
+  for (const b of broken) problems.push(`${where}: invalid regex in ${b}`);
+  return compiled;
+}
+
+function isBrokenRegex(kv: CompiledKeyValue): boolean {
+  return kv.type === "RegularExpression" && kv.regex === null;
+}
+
+function addCandidate(table: CompiledRouteTable, candidate: Candidate, path: CompiledPath | null): void {
+  const id = table.candidates.push(candidate) - 1;
+  const key = path ? indexKey(path) : null;
+  if (key === null) table.fallback.push(id);
+  else push(key.exact ? table.exact : table.segment, key.value, id);
+}
+
+/** Where a path condition can be found by lookup; null when it has to be tried for every request. */
+function indexKey(p: CompiledPath): { exact: boolean; value: string } | null {
+  if (p.type === "Exact") return { exact: true, value: p.value.toLowerCase() };
+  if (p.type === "RegularExpression" || !p.value.startsWith("/")) return null;
+  const end = p.value.indexOf("/", 1);
+  // A segment-wise prefix fixes its first segment (`/v2` → `v2`); a plain string prefix only does when
+  // that segment is closed by a slash (`/v2/`), since `/v2` also matches `/v2example`.
+  if (end === -1 && p.type === "Prefix") return null;
+  const first = (end === -1 ? p.value.slice(1) : p.value.slice(1, end)).toLowerCase();
+  return first === "" ? null : { exact: false, value: first };
+}
+
+function push(map: Map<string, number[]>, key: string, id: number): void {
+  const list = map.get(key);
+  if (list) list.push(id);
+  else map.set(key, [id]);
+}
+
+/** The first path segment of a request path, lower-cased (`/v2/x` → `v2`), or null for a non-origin-form path. */
+export function firstSegment(lowerPath: string): string | null {
+  if (!lowerPath.startsWith("/")) return null;
+  const end = lowerPath.indexOf("/", 1);
+  return end === -1 ? lowerPath.slice(1) : lowerPath.slice(1, end);
+}

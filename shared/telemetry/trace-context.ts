@@ -1,0 +1,168 @@
+// One proxy hop's trace context: continue the caller's trace (W3C first, then B3) or start one; sample parent-based.
+import { formatB3, parseB3Multi, parseB3Single, type B3Context, type HeaderReader } from "./b3";
+import {
+  FLAG_RANDOM,
+  FLAG_SAMPLED,
+  formatTraceParent,
+  formatTraceState,
+  parseTraceParent,
+  parseTraceState,
+} from "./traceparent";
+
+export type { HeaderReader } from "./b3";
+/** Random bytes, e.g. `(n) => crypto.getRandomValues(new Uint8Array(n))` in the Worker. */
+export type RandomBytes = (length: number) => Uint8Array;
+
+export interface TraceContext {
+  traceId: string;
+  /** This hop's span (new for every hop). */
+  spanId: string;
+  /** The caller's span, when the trace was continued. */
+  parentSpanId?: string;
+  sampled: boolean;
+  /** W3C flags to propagate; the sampled bit always matches `sampled`. */
+  flags: number;
+  /** `tracestate` members passed through unchanged (W3C only). */
+  tracestate?: string[];
+  /** B3 debug flag: sample everywhere, whatever the rate. */
+  debug: boolean;
+  /** Which header the trace came from. */
+  origin: "traceparent" | "b3" | "x-b3" | "new";
+}
+
+/** Every header this module reads or writes: the proxy removes them all before `injectHeaders`. */
+export const TRACE_HEADER_NAMES = [
+  "traceparent",
+  "tracestate",
+  "b3",
+  "x-b3-traceid",
+  "x-b3-spanid",
+  "x-b3-parentspanid",
+  "x-b3-sampled",
+  "x-b3-flags",
+] as const;
+
+function hex(bytes: Uint8Array): string {
+  let out = "";
+  for (const b of bytes) out += b.toString(16).padStart(2, "0");
+  return out;
+}
+
+/** A random id of `length` bytes that is never all zeros (invalid in W3C and B3). */
+export function randomId(randomBytes: RandomBytes, length: 8 | 16): string {
+  const bytes = randomBytes(length).slice(0, length);
+  if (bytes.length !== length) throw new RangeError(`randomBytes returned ${bytes.length} bytes, wanted ${length}`);
+  if (bytes.every((b) => b === 0)) bytes[length - 1] = 1;
+  return hex(bytes);
+}
+
+/**
+ * A number in [0, 1) read from the trace id's right-most 7 bytes (random per W3C Level 2), so every
+ * hop and every sink makes the same sampling choice for one trace.
+ */
+export function traceRandom01(traceId: string): number {
+  return Number.parseInt(traceId.slice(18, 32), 16) / 2 ** 56;
+}
+
+/** Parent-based sampling: the parent's decision when there is one, else `random01 < percent/100`. */
+export function shouldSample(parentSampled: boolean | undefined, percent: number, random01: number): boolean {
+  if (parentSampled !== undefined) return parentSampled;
+  if (!(percent > 0)) return false;
+  return percent >= 100 || random01 < percent / 100;
+}
+
+/**
+ * Whether a sampled trace also goes to a sink with its own `samplingPercent`: a consistent subset
+ * by trace id, so a sink at 10% gets whole traces, never single hops.
+ */
+export function sampledForSink(ctx: Pick<TraceContext, "traceId" | "sampled" | "debug">, percent: number): boolean {
+  if (!ctx.sampled) return false;
+  return ctx.debug || shouldSample(undefined, percent, traceRandom01(ctx.traceId));
+}
+
+function fromB3(b3: B3Context): { traceId: string; parentSpanId: string; sampled?: boolean; debug: boolean } | null {
+  if (!b3.traceId || !b3.spanId) return null;
+  return {
+    traceId: b3.traceId,
+    parentSpanId: b3.spanId,
+    ...(b3.sampled !== undefined ? { sampled: b3.sampled } : {}),
+    debug: b3.debug,
+  };
+}
+
+/**
+ * The context for this hop: the caller's trace (valid `traceparent`, else `b3`, else `x-b3-*`) with a
+ * new span id, or a new trace. A caller's sampling decision is followed; otherwise `samplingPercent`
+ * (default 100) decides, by trace id. A B3 header carrying only a decision starts a trace with it.
+ * Per request.
+ */
+export function continueOrStart(
+  headers: HeaderReader,
+  randomBytes: RandomBytes,
+  options: { samplingPercent?: number } = {},
+): TraceContext {
+  const percent = options.samplingPercent ?? 100;
+  const spanId = randomId(randomBytes, 8);
+  const tp = parseTraceParent(headers.get("traceparent"));
+  if (tp) {
+    const members = parseTraceState(headers.get("tracestate"));
+    const sampled = (tp.flags & FLAG_SAMPLED) !== 0;
+    return {
+      traceId: tp.traceId,
+      spanId,
+      parentSpanId: tp.parentId,
+      sampled,
+      flags: (tp.flags & ~FLAG_SAMPLED) | (sampled ? FLAG_SAMPLED : 0),
+      ...(members && members.length > 0 ? { tracestate: members } : {}),
+      debug: false,
+      origin: "traceparent",
+    };
+  }
+  const single = parseB3Single(headers.get("b3"));
+  const multi = single ? null : parseB3Multi(headers);
+  const b3 = single ?? multi;
+  const parent = b3 ? fromB3(b3) : null;
+  if (parent) {
+    const sampled = parent.debug || shouldSample(parent.sampled, percent, traceRandom01(parent.traceId));
+    return {
+      traceId: parent.traceId,
+      spanId,
+      parentSpanId: parent.parentSpanId,
+      sampled,
+      flags: sampled ? FLAG_SAMPLED : 0,
+      debug: parent.debug,
+      origin: single ? "b3" : "x-b3",
+    };
+  }
+  const traceId = randomId(randomBytes, 16);
+  const debug = b3?.debug ?? false;
+  const sampled = debug || shouldSample(b3?.sampled, percent, traceRandom01(traceId));
+  return { traceId, spanId, sampled, flags: FLAG_RANDOM | (sampled ? FLAG_SAMPLED : 0), debug, origin: "new" };
+}
+
+/** A child context, e.g. a CLIENT span per upstream attempt under this hop's SERVER span. */
+export function childContext(ctx: TraceContext, randomBytes: RandomBytes): TraceContext {
+  return { ...ctx, parentSpanId: ctx.spanId, spanId: randomId(randomBytes, 8) };
+}
+
+/**
+ * Headers for the downstream request, whose parent is this hop's span: W3C `traceparent` (version 00)
+ * and `tracestate`, plus B3 multi and single headers, so either kind of service continues the trace.
+ */
+export function injectHeaders(ctx: TraceContext): Record<string, string> {
+  const headers: Record<string, string> = {
+    traceparent: formatTraceParent({ traceId: ctx.traceId, parentId: ctx.spanId, flags: ctx.flags }),
+  };
+  const state = ctx.tracestate ? formatTraceState(ctx.tracestate) : null;
+  if (state) headers.tracestate = state;
+  return {
+    ...headers,
+    ...formatB3({
+      traceId: ctx.traceId,
+      spanId: ctx.spanId,
+      ...(ctx.parentSpanId ? { parentSpanId: ctx.parentSpanId } : {}),
+      sampled: ctx.sampled,
+      debug: ctx.debug,
+    }),
+  };
+}

@@ -1,0 +1,62 @@
+// A snapshot compiled for serving: route tables and endpoint sets built once per revision, with their LB state.
+import type { EndpointModel, LoadBalancerModel, ServiceModel, SnapshotModel } from "../../../../shared/model/snapshot";
+import { compileRouteTable, type CompiledRouteTable } from "../../../../shared/routing/route-table";
+import { createRoundRobinState, type RoundRobinState } from "../../../../shared/routing/round-robin";
+import { filterEndpointsBySubset } from "../../../../shared/routing/subset";
+
+/** The endpoints of one (service, subset) and the round-robin position over them. */
+export interface EndpointSet {
+  endpoints: EndpointModel[];
+  roundRobin: RoundRobinState;
+}
+
+export interface CompiledService {
+  key: string;
+  model: ServiceModel;
+  table: CompiledRouteTable;
+  loadBalancer: LoadBalancerModel;
+  /** All endpoints. */
+  all: EndpointSet;
+  /** Subset name → its endpoints. A subset missing here is not defined by any DestinationRule. */
+  subsets: Map<string, EndpointSet>;
+}
+
+export interface CompiledConfig {
+  revision: number;
+  trustDomain: string;
+  services: Map<string, CompiledService>;
+  /** Conditions that can never match (invalid regexes), per service, for logs. */
+  problems: string[];
+}
+
+export function compileConfig(snapshot: SnapshotModel): CompiledConfig {
+  const services = new Map<string, CompiledService>();
+  const problems: string[] = [];
+  for (const [key, model] of Object.entries(snapshot.services)) {
+    const table = compileRouteTable(model);
+    problems.push(...table.problems.map((p) => `${key}: ${p}`));
+    const subsets = new Map<string, EndpointSet>();
+    for (const [name, selector] of Object.entries(model.subsets)) {
+      subsets.set(name, endpointSet(filterEndpointsBySubset(model.endpoints, selector)));
+    }
+    services.set(key, {
+      key,
+      model,
+      table,
+      loadBalancer: model.policy.loadBalancer ?? { type: "RoundRobin" },
+      all: endpointSet(model.endpoints),
+      subsets,
+    });
+  }
+  return { revision: snapshot.revision, trustDomain: snapshot.mesh.trustDomain, services, problems };
+}
+
+function endpointSet(endpoints: EndpointModel[]): EndpointSet {
+  return { endpoints, roundRobin: createRoundRobinState() };
+}
+
+/** The endpoint set a backend names; null when the subset is not defined. */
+export function endpointsFor(service: CompiledService, subset: string | undefined): EndpointSet | null {
+  if (subset === undefined) return service.all;
+  return service.subsets.get(subset) ?? null;
+}

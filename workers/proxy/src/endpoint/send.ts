@@ -1,0 +1,89 @@
+// Sends a request to one endpoint: an origin URL by fetch, or a Worker through its service binding.
+import { MeshError } from "../../../../shared/errors";
+import type { EndpointModel } from "../../../../shared/model/snapshot";
+import { workerBinding, workerBindingName, type ProxyEnv } from "../env";
+
+export interface OutboundRequest {
+  method: string;
+  /** `http` / `https`: the scheme a Worker endpoint sees in its request URL. */
+  scheme: string;
+  /** The authority a Worker endpoint sees (origins get their own, from their URL). */
+  host: string;
+  path: string;
+  /** Query string with its `?`, or ``. */
+  search: string;
+  headers: Headers;
+  body: ReadableStream | null;
+  signal?: AbortSignal;
+}
+
+interface Origin {
+  origin: string;
+  /** Base path without trailing slash (`` for none). */
+  basePath: string;
+}
+// Parsed once per endpoint object, i.e. once per config revision.
+const origins = new WeakMap<EndpointModel, Origin | null>();
+
+export async function sendToEndpoint(
+  env: ProxyEnv,
+  serviceKey: string,
+  endpoint: EndpointModel,
+  out: OutboundRequest,
+): Promise<Response> {
+  const init: RequestInit = {
+    method: out.method,
+    headers: out.headers,
+    body: out.body,
+    redirect: "manual",
+    signal: out.signal,
+  };
+  let call: () => Promise<Response>;
+  if (endpoint.worker !== undefined) {
+    const binding = workerBinding(env, endpoint.worker);
+    if (binding === null) {
+      throw new MeshError(
+        "upstream_unavailable",
+        `endpoint ${endpoint.id} of ${serviceKey}: the proxy has no service binding ${workerBindingName(endpoint.worker)} for Worker ${endpoint.worker}`,
+      );
+    }
+    const url = `${out.scheme}://${out.host}${out.path}${out.search}`;
+    // A binding passes headers verbatim; keep Host consistent with the URL the Worker sees.
+    out.headers.set("host", out.host);
+    call = () => binding.fetch(url, init);
+  } else {
+    const target = originOf(endpoint);
+    if (target === null) {
+      throw new MeshError("upstream_unavailable", `endpoint ${endpoint.id} of ${serviceKey} has no usable URL`);
+    }
+    const url = `${target.origin}${target.basePath}${out.path}${out.search}`;
+    call = () => fetch(url, init);
+  }
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof MeshError) throw err;
+    if (out.signal?.aborted) throw out.signal.reason;
+    // Refused, reset or unreachable; the endpoint's address stays out of the client's answer.
+    console.warn(
+      `flaremesh-proxy: endpoint ${endpoint.id} of ${serviceKey} failed:`,
+      err instanceof Error ? err.message : err,
+    );
+    throw new MeshError("upstream_unavailable", `endpoint ${endpoint.id} of ${serviceKey} is unavailable`);
+  }
+}
+
+function originOf(endpoint: EndpointModel): Origin | null {
+  let target = origins.get(endpoint);
+  if (target === undefined) {
+    target = null;
+    if (endpoint.url !== undefined && URL.canParse(endpoint.url)) {
+      const u = new URL(endpoint.url);
+      if (u.protocol === "http:" || u.protocol === "https:") {
+        target = { origin: u.origin, basePath: u.pathname.replace(/\/+$/, "") };
+      }
+    }
+    origins.set(endpoint, target);
+  }
+  return target;
+}

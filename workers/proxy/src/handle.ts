@@ -1,0 +1,77 @@
+// The entry for every request, ingress and egress: config, destination, pipeline, and rescue on error.
+import { MeshError } from "../../../shared/errors";
+import { hostWithoutPort } from "../../../shared/routing/match-route";
+import { serviceKeyFromHost } from "../../../shared/routing/host";
+import { getConfig } from "./config/cache";
+import type { CompiledConfig, CompiledService } from "./config/compiled";
+import type { CallerIdentity, ProxyContext } from "./context";
+import { settingsOf, type ProxyEnv, type Settings } from "./env";
+import { requestIdFrom } from "./http/request-id";
+import { pipelineFor } from "./pipeline";
+import { rescue } from "./rescue";
+
+export interface Entry {
+  mode: ProxyContext["mode"];
+  caller: CallerIdentity | null;
+}
+
+export async function handleRequest(
+  request: Request,
+  env: ProxyEnv,
+  exec: ExecutionContext,
+  entry: Entry,
+): Promise<Response> {
+  const requestId = requestIdFrom(request.headers.get("x-request-id"));
+  let res: Response;
+  try {
+    const settings = settingsOf(env);
+    const config = await getConfig(env, exec, settings.refreshMs);
+    const url = new URL(request.url);
+    const ctx: ProxyContext = {
+      request,
+      url,
+      env,
+      exec,
+      config,
+      destination: destinationOf(config, url, settings, entry.mode),
+      mode: entry.mode,
+      caller: entry.caller,
+      requestId,
+      headers: new Headers(request.headers),
+      principal: null,
+      identityToken: null,
+      match: null,
+      upstreamPath: url.pathname,
+      upstreamHost: url.host,
+      target: null,
+      random: Math.random,
+    };
+    res = await pipelineFor(config)(ctx);
+  } catch (err) {
+    res = rescue(err);
+  }
+  if (res.status === 101) return res;
+  try {
+    res.headers.set("x-request-id", requestId);
+  } catch {
+    // Immutable headers (a Response passed through as-is): copy once rather than drop the id.
+    res = new Response(res.body, res);
+    res.headers.set("x-request-id", requestId);
+  }
+  return res;
+}
+
+/** Brief interface 4: the service a request is for, from its Host (ingress) or its URL host (egress). */
+function destinationOf(config: CompiledConfig, url: URL, settings: Settings, mode: Entry["mode"]): CompiledService {
+  const host = hostWithoutPort(url.host);
+  const key =
+    mode === "ingress" && settings.pinnedService !== null
+      ? settings.pinnedService
+      : serviceKeyFromHost(host, settings.hostSuffixes, mode === "egress");
+  const service = key === null ? undefined : config.services.get(key);
+  if (service === undefined) {
+    const which = key === null ? `host ${host} does not name a service` : `no service ${key} (host ${host})`;
+    throw new MeshError("service_not_found", which);
+  }
+  return service;
+}

@@ -1,0 +1,36 @@
+// Balance: split between the route's backends by weight, then pick an endpoint of the chosen one.
+import { MeshError } from "../../../../shared/errors";
+import { applyHeaderMutation } from "../../../../shared/routing/header-mutation";
+import { chooseWeighted } from "../../../../shared/routing/weighted";
+import { endpointsFor } from "../config/compiled";
+import type { ProxyContext, StageFactory } from "../context";
+import { pickEndpoint } from "../endpoint/pick";
+
+export const balance: StageFactory = (config) =>
+  async function balance(ctx: ProxyContext, next) {
+    const route = ctx.match!.route;
+    const index = chooseWeighted(route.backends, ctx.random());
+    // Gateway API: a rule whose backends all have weight 0 (or that has none) answers 500.
+    if (index === null) {
+      const why = route.backends.length === 0 ? "has no backends" : "gives every backend weight 0";
+      throw new MeshError("misconfigured", `route ${route.id} ${why}`);
+    }
+    const backend = route.backends[index]!;
+    const service = config.services.get(backend.service);
+    if (service === undefined) {
+      throw new MeshError(
+        "misconfigured",
+        `route ${route.id} sends to ${backend.service}, which is not a known service`,
+      );
+    }
+    const set = endpointsFor(service, backend.subset);
+    const what = backend.subset === undefined ? service.key : `subset ${backend.subset} of ${service.key}`;
+    if (set === null) throw new MeshError("no_healthy_upstream", `${what} is not defined by any DestinationRule`);
+    const endpoint = pickEndpoint(set, service.loadBalancer, ctx);
+    if (endpoint === null) throw new MeshError("no_healthy_upstream", `${what} has no endpoints`);
+    ctx.target = { backend, service, endpoint };
+    applyHeaderMutation(ctx.headers, backend.requestHeaders);
+    const res = await next();
+    if (res.status !== 101) applyHeaderMutation(res.headers, backend.responseHeaders);
+    return res;
+  };

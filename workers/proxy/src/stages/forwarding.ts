@@ -1,0 +1,21 @@
+// Forwarding headers: strip hop-by-hop, then set x-forwarded-*, x-request-id and trace context.
+import type { ProxyContext, StageFactory } from "../context";
+import { isWebSocketUpgrade, stripHopByHop } from "../http/hop-by-hop";
+import { ensureTraceparent } from "../http/trace-context";
+
+export const forwarding: StageFactory = () =>
+  async function forwarding(ctx: ProxyContext, next) {
+    const h = ctx.headers;
+    stripHopByHop(h, isWebSocketUpgrade(ctx.request.headers));
+    // The runtime knows the client address; on egress (service binding) there is no client socket.
+    const clientIp = ctx.mode === "ingress" ? ctx.request.headers.get("cf-connecting-ip") : null;
+    if (clientIp !== null) {
+      const prior = h.get("x-forwarded-for");
+      h.set("x-forwarded-for", prior ? `${prior}, ${clientIp}` : clientIp);
+    }
+    h.set("x-forwarded-proto", ctx.url.protocol.slice(0, -1));
+    h.set("x-forwarded-host", ctx.url.host);
+    h.set("x-request-id", ctx.requestId);
+    ensureTraceparent(h);
+    return next();
+  };

@@ -1,0 +1,17 @@
+// Rewrite: the route's URL rewrite and request/response header mutations.
+import { applyHeaderMutation } from "../../../../shared/routing/header-mutation";
+import { rewritePath } from "../../../../shared/routing/rewrite";
+import type { ProxyContext, StageFactory } from "../context";
+
+export const rewrite: StageFactory = () =>
+  async function rewrite(ctx: ProxyContext, next) {
+    const match = ctx.match!;
+    const r = match.route;
+    ctx.upstreamPath = rewritePath(r.rewrite?.path, ctx.url.pathname, match.prefixMatched, match.compiled.regexRewrite);
+    // Origins always see their own host (the runtime sets it from their URL); Worker endpoints see this one.
+    if (r.rewrite?.hostname !== undefined) ctx.upstreamHost = r.rewrite.hostname;
+    applyHeaderMutation(ctx.headers, r.requestHeaders);
+    const res = await next();
+    if (res.status !== 101) applyHeaderMutation(res.headers, r.responseHeaders);
+    return res;
+  };

@@ -1,0 +1,24 @@
+// Upstream: the terminal stage. Streams the request to the chosen endpoint and its answer back.
+import type { ProxyContext, StageFactory } from "../context";
+import { sendToEndpoint } from "../endpoint/send";
+import { stripHopByHop } from "../http/hop-by-hop";
+
+export const upstream: StageFactory = () =>
+  async function upstream(ctx: ProxyContext) {
+    const { service, endpoint } = ctx.target!;
+    const res = await sendToEndpoint(ctx.env, service.key, endpoint, {
+      method: ctx.request.method,
+      scheme: ctx.url.protocol.slice(0, -1),
+      host: ctx.upstreamHost,
+      path: ctx.upstreamPath,
+      search: ctx.url.search,
+      headers: ctx.headers,
+      body: ctx.request.body,
+    });
+    // A WebSocket handshake answer carries the socket itself; it goes back untouched.
+    if (res.status === 101 || res.webSocket !== null) return res;
+    // Re-wrapped for mutable headers; the body stays a stream, never buffered.
+    const out = new Response(res.body, res);
+    stripHopByHop(out.headers, false);
+    return out;
+  };
