@@ -35,7 +35,12 @@ export default defineConfig({
         test: {
           name: "behaviour",
           environment: "node",
-          include: ["test/proxy/**/*.test.ts", "test/cli/**/*.test.ts", "test/e2e/**/*.test.ts", "test/demo/**/*.test.ts"],
+          include: [
+            "test/proxy/**/*.test.ts",
+            "test/cli/**/*.test.ts",
+            "test/e2e/**/*.test.ts",
+            "test/demo/**/*.test.ts",
+          ],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -26,5 +26,7 @@ for (const config of order) {
     process.stderr.write(`!! ${name} failed (exit ${r.status})\n`);
   }
 }
-process.stdout.write(`\n${order.length - failed}/${order.length} Workers ${dryRun ? "bundled (dry run)" : "deployed"}\n`);
+process.stdout.write(
+  `\n${order.length - failed}/${order.length} Workers ${dryRun ? "bundled (dry run)" : "deployed"}\n`,
+);
 process.exit(failed ? 1 : 0);

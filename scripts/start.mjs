@@ -31,7 +31,9 @@ try {
   if (adminToken === DEV_ADMIN_TOKEN) say(`admin token (development): ${DEV_ADMIN_TOKEN}`);
   say(`control plane: http://control.localhost:${mesh.port} (also http://localhost:${mesh.port})`);
   say(`dashboard:     http://localhost:${mesh.port}/dashboard`);
-  say(`services:      http://<service>.localhost:${mesh.port}/  e.g. http://productpage.localhost:${mesh.port}/productpage`);
+  say(
+    `services:      http://<service>.localhost:${mesh.port}/  e.g. http://productpage.localhost:${mesh.port}/productpage`,
+  );
   say(`ready on http://127.0.0.1:${mesh.port}`);
 } catch (err) {
   process.stderr.write(`[flaremesh] failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);

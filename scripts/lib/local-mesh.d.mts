@@ -33,4 +33,8 @@ export function applyDemo(port: number, adminToken: string, log?: (line: string)
 export function workerConfigPaths(): string[];
 export function bundleWorker(config: unknown, outDir: string): Promise<string>;
 export function readWorkerConfig(configPath: string): Promise<{ name: string; main: string } & Record<string, unknown>>;
-export function toMiniflareWorker(config: unknown, scriptPath: string, extraBindings?: Record<string, string>): Record<string, unknown>;
+export function toMiniflareWorker(
+  config: unknown,
+  scriptPath: string,
+  extraBindings?: Record<string, string>,
+): Record<string, unknown>;

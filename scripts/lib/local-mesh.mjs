@@ -56,9 +56,14 @@ export async function bundleWorker(config, outDir) {
 export function toMiniflareWorker(config, scriptPath, extraBindings = {}) {
   const serviceBindings = {};
   for (const s of config.services ?? []) {
-    serviceBindings[s.binding] = s.entrypoint || s.props
-      ? { name: s.service, ...(s.entrypoint ? { entrypoint: s.entrypoint } : {}), ...(s.props ? { props: s.props } : {}) }
-      : s.service;
+    serviceBindings[s.binding] =
+      s.entrypoint || s.props
+        ? {
+            name: s.service,
+            ...(s.entrypoint ? { entrypoint: s.entrypoint } : {}),
+            ...(s.props ? { props: s.props } : {}),
+          }
+        : s.service;
   }
   const durableObjects = {};
   const sqlite = new Set((config.migrations ?? []).flatMap((m) => m.new_sqlite_classes ?? []));
@@ -89,7 +94,11 @@ export function request(port, host, path, { method = "GET", headers = {}, body, 
       const chunks = [];
       res.on("data", (c) => chunks.push(c));
       res.on("end", () =>
-        resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }),
+        resolvePromise({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString("utf8"),
+        }),
       );
       res.on("error", reject);
     });

@@ -1,11 +1,14 @@
 // The compiled configuration a proxy serves: one internal model that Istio and Gateway API documents
 // are translated into (by shared/compile), validated again by the proxy when it loads a revision.
 import { z } from "zod";
+import { MeshResilienceModel, ServiceResilienceModel } from "./resilience";
+import { ServiceSecurityModel } from "./security";
+import { TelemetryModel } from "./telemetry";
 
 export const SNAPSHOT_FORMAT = 1;
 
-/** A service key is `<namespace>/<name>`. */
-export const ServiceKey = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+import { ServiceKey } from "./service-key";
+export { ServiceKey };
 
 export const EndpointModel = z.strictObject({
   /** Stable id, unique within the service (used for round-robin state, ejection, logs). */
@@ -77,9 +80,7 @@ export const RedirectModel = z.strictObject({
   scheme: z.string().optional(),
   hostname: z.string().optional(),
   port: z.number().int().optional(),
-  path: z
-    .strictObject({ type: z.enum(["ReplaceFullPath", "ReplacePrefixMatch"]), value: z.string() })
-    .optional(),
+  path: z.strictObject({ type: z.enum(["ReplaceFullPath", "ReplacePrefixMatch"]), value: z.string() }).optional(),
   statusCode: z.number().int().default(302),
 });
 export type RedirectModel = z.infer<typeof RedirectModel>;
@@ -155,7 +156,9 @@ export const LoadBalancerModel = z.strictObject({
   hash: z
     .strictObject({
       header: z.string().optional(),
-      cookie: z.strictObject({ name: z.string(), ttlSeconds: z.number().optional(), path: z.string().optional() }).optional(),
+      cookie: z
+        .strictObject({ name: z.string(), ttlSeconds: z.number().optional(), path: z.string().optional() })
+        .optional(),
       queryParam: z.string().optional(),
       sourceIp: z.boolean().optional(),
     })
@@ -166,6 +169,10 @@ export type LoadBalancerModel = z.infer<typeof LoadBalancerModel>;
 /** Per-destination policy (from DestinationRule / TrafficPolicy); the resilience issue extends it. */
 export const DestinationPolicyModel = z.looseObject({
   loadBalancer: LoadBalancerModel.optional(),
+  /** Timeouts, retries, breaker, outlier detection, rate limits, faults, health checks (shared/model/resilience.ts). */
+  resilience: ServiceResilienceModel.optional(),
+  /** Peer authentication, end-user JWT rules, authorization policies (shared/model/security.ts). */
+  security: ServiceSecurityModel.optional(),
 });
 export type DestinationPolicyModel = z.infer<typeof DestinationPolicyModel>;
 
@@ -189,6 +196,8 @@ export const MeshConfigModel = z.looseObject({
   trustDomain: z.string().default("cluster.local"),
   defaultTimeoutMs: z.number().int().positive().optional(),
   allowedEndpointCidrs: z.array(z.string()).default([]),
+  defaultMtlsMode: z.enum(["STRICT", "PERMISSIVE", "DISABLE"]).optional(),
+  resilience: MeshResilienceModel.optional(),
 });
 export type MeshConfigModel = z.infer<typeof MeshConfigModel>;
 
@@ -199,6 +208,8 @@ export const SnapshotModel = z.strictObject({
   mesh: MeshConfigModel,
   /** Keyed by service key `<namespace>/<name>`. */
   services: z.record(z.string(), ServiceModel),
+  /** Telemetry sinks and sampling (shared/model/telemetry.ts); absent = metrics only, no shipping. */
+  telemetry: TelemetryModel.optional(),
 });
 export type SnapshotModel = z.infer<typeof SnapshotModel>;
 

@@ -1,6 +1,6 @@
 // The normalized telemetry configuration a proxy and a shipper consume (compiled from TelemetrySink resources).
 import { z } from "zod";
-import { ServiceKey } from "./snapshot";
+import { ServiceKey } from "./service-key";
 
 export const SINK_TYPES = ["loki", "otlp-http", "zipkin", "http-json", "syslog"] as const;
 export const TelemetrySinkType = z.enum(SINK_TYPES);

@@ -2,7 +2,15 @@
 // shift weight and see it live within a second, keep serving while the control plane is unreachable.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request } from "../../scripts/lib/local-mesh.mjs";
-import { alive, describeProcess, descendants, npmStart, startUpstream, type NpmStart, type Upstream } from "../helpers/processes";
+import {
+  alive,
+  describeProcess,
+  descendants,
+  npmStart,
+  startUpstream,
+  type NpmStart,
+  type Upstream,
+} from "../helpers/processes";
 
 const TOKEN = "e2e-admin-token";
 let mesh: NpmStart;

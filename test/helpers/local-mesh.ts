@@ -6,7 +6,11 @@ export interface TestMesh {
   port: number;
   adminToken: string;
   /** A request to `host` (e.g. `reviews.localhost`) through the mesh's single port. */
-  fetch(host: string, path: string, init?: { method?: string; headers?: Record<string, string>; body?: string }): Promise<HttpResult>;
+  fetch(
+    host: string,
+    path: string,
+    init?: { method?: string; headers?: Record<string, string>; body?: string },
+  ): Promise<HttpResult>;
   /** A control-API call with the admin token (unless `token` is given; `null` sends none). */
   api(
     method: string,
@@ -18,7 +22,12 @@ export interface TestMesh {
 }
 
 export async function startMesh(
-  options: { demo?: boolean; env?: Record<string, Record<string, string>>; stateDir?: string; adminToken?: string } = {},
+  options: {
+    demo?: boolean;
+    env?: Record<string, Record<string, string>>;
+    stateDir?: string;
+    adminToken?: string;
+  } = {},
 ): Promise<TestMesh> {
   const mesh = await startLocalMesh({ port: 0, demo: options.demo ?? false, ...options });
   const port = mesh.port;
@@ -34,7 +43,8 @@ export async function startMesh(
       let payload: string | undefined;
       if (body !== undefined) {
         payload = typeof body === "string" ? body : JSON.stringify(body);
-        headers["content-type"] = opts.contentType ?? (typeof body === "string" ? "application/yaml" : "application/json");
+        headers["content-type"] =
+          opts.contentType ?? (typeof body === "string" ? "application/yaml" : "application/json");
       }
       const res = await request(port, "control.localhost", path, { method, headers, body: payload });
       let json: unknown = undefined;

@@ -25,7 +25,8 @@ export class ProxyApi extends WorkerEntrypoint<ControlEnv> {
   async getSnapshot(request: SnapshotRequest): Promise<SnapshotAnswer> {
     const { proxyId, worker, servedRevision } = checkRequest(request);
     if (devFaults.proxyApi === "unreachable") throw new Error("control plane unreachable (development fault)");
-    if (devFaults.proxyApi === "invalid") return { revision: Number.MAX_SAFE_INTEGER, snapshot: '{"format":"garbage"}' };
+    if (devFaults.proxyApi === "invalid")
+      return { revision: Number.MAX_SAFE_INTEGER, snapshot: '{"format":"garbage"}' };
     const plane = () => controlPlane(this.env);
     const current = await snapshotCache.get(
       () => plane().getSnapshot(),

@@ -1,0 +1,40 @@
+// Security documents → each service's ServiceSecurityModel (peer mode, JWT rules, authorization
+// policies), using shared/security's scoping and Istio semantics.
+import type { ServiceModel } from "../model/snapshot";
+import type { ServiceSecurityModel } from "../model/security";
+import type { Resource } from "../resources/resource";
+import type { MeshConfigResource } from "../resources/registry";
+import { ofKind } from "../resources/registry";
+import { securityForService, type SecurityDocuments } from "../security/from-istio";
+import { compareResourceAge } from "./order";
+import { ROOT_NAMESPACE } from "./scope";
+
+function documents<T extends Resource>(list: T[]): { namespace: string; name: string; spec: T["spec"] }[] {
+  // Oldest first: on a tie the first PeerAuthentication wins, as in Istio.
+  return [...list]
+    .sort(compareResourceAge)
+    .map((r) => ({ namespace: r.metadata.namespace, name: r.metadata.name, spec: r.spec }));
+}
+
+/** The security documents of a resource set, ready for `compileSecurity`. */
+export function securityDocuments(resources: readonly Resource[]): SecurityDocuments {
+  return {
+    peerAuthentications: documents(ofKind(resources, "PeerAuthentication")),
+    requestAuthentications: documents(ofKind(resources, "RequestAuthentication")),
+    authorizationPolicies: documents(ofKind(resources, "AuthorizationPolicy")),
+  };
+}
+
+export function compileSecurity(
+  service: ServiceModel,
+  docs: SecurityDocuments,
+  mesh: MeshConfigResource | undefined,
+): ServiceSecurityModel {
+  const mode = mesh?.spec.defaultMtlsMode;
+  const scoped = { namespace: service.namespace, name: service.name, labels: service.labels };
+  return securityForService(
+    scoped,
+    docs,
+    mode === undefined ? { rootNamespace: ROOT_NAMESPACE } : { rootNamespace: ROOT_NAMESPACE, meshDefaultMode: mode },
+  );
+}

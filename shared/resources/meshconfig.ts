@@ -1,0 +1,42 @@
+// flaremesh.dev/v1alpha1 MeshConfig: the mesh-wide singleton `default` (trust domain, defaults, endpoint ranges).
+import { z } from "zod";
+import { duration, nonNegativeInt } from "./common";
+import { parseCidr } from "../validate/ip";
+import { retryOnError } from "./virtualservice";
+
+/**
+ * Spec fields:
+ * - `trustDomain` (default `cluster.local`): the first part of every principal and SPIFFE ID.
+ * - `defaultMtlsMode`: STRICT | PERMISSIVE | DISABLE, applied where no PeerAuthentication decides.
+ * - `defaultTimeout`: route timeout when neither the route nor a TrafficPolicy sets one.
+ * - `defaultHttpRetryPolicy {attempts, retryOn, perTryTimeout}`: Istio's name for the default retry policy.
+ * - `allowedEndpointCidrs`: CIDRs (`10.0.0.0/8`, `fd00::/8`, or a single address) that endpoint, sink and
+ *   JWKS URLs may point into even though they are loopback/private/link-local (refused by default when
+ *   the mesh runs in production).
+ */
+export const MeshConfigSpec = z.strictObject({
+  trustDomain: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a lower-case domain name such as cluster.local")
+    .optional(),
+  defaultMtlsMode: z.enum(["STRICT", "PERMISSIVE", "DISABLE"]).optional(),
+  defaultTimeout: duration.optional(),
+  defaultHttpRetryPolicy: z
+    .strictObject({
+      attempts: nonNegativeInt.optional(),
+      retryOn: z
+        .string()
+        .superRefine((v, ctx) => {
+          const problem = retryOnError(v);
+          if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+        })
+        .optional(),
+      perTryTimeout: duration.optional(),
+    })
+    .optional(),
+  allowedEndpointCidrs: z
+    .array(z.string().refine((c) => parseCidr(c) !== undefined, "must be a CIDR such as 10.0.0.0/8 or fd00::/8"))
+    .max(256)
+    .optional(),
+});
+export type MeshConfigSpec = z.infer<typeof MeshConfigSpec>;
