@@ -29,6 +29,8 @@ export default defineConfig({
         test: {
           name: "control",
           include: ["test/control/**/*.test.ts"],
+          // The first request of a file loads the whole control Worker through Vite (several seconds on a busy machine).
+          testTimeout: 20_000,
         },
       },
       {
@@ -40,6 +42,11 @@ export default defineConfig({
             "test/cli/**/*.test.ts",
             "test/e2e/**/*.test.ts",
             "test/demo/**/*.test.ts",
+            "test/observability/**/*.test.ts",
+            "test/security/**/*.test.ts",
+            "test/traffic/**/*.test.ts",
+            "test/resilience/**/*.test.ts",
+            "test/reliability/**/*.test.ts",
           ],
           testTimeout: 60_000,
           hookTimeout: 120_000,

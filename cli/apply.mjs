@@ -31,6 +31,16 @@ export function registerApply(program, { clientOf, collect }) {
       if (docs.length === 0) throw new UsageError("no objects passed to apply");
       if (options.namespace) for (const { doc } of docs) setDefaultNamespace(doc, options.namespace);
       const body = docs.map(({ doc }) => YAML.stringify(doc)).join("---\n");
+      if (process.stderr.isTTY && docs.length > 1) {
+        const files = new Set(docs.map((d) => d.source)).size;
+        process.stderr.write(
+          paint(
+            "dim",
+            `${options.dryRun ? "checking" : "applying"} ${docs.length} documents from ${files} file(s)…\n`,
+            process.stderr,
+          ),
+        );
+      }
       const path = options.dryRun ? "/v1/apply?dryRun=true" : "/v1/apply";
       let answer;
       try {

@@ -1,6 +1,6 @@
 // `flaremesh delete KIND NAME` (or `-f FILE`): removes resources, one new revision per deletion.
 
-import { ApiError, UsageError } from "./errors.mjs";
+import { ApiError, InputError, UsageError } from "./errors.mjs";
 import { resolveKind } from "./kinds.mjs";
 import { loadDocuments } from "./sources.mjs";
 
@@ -37,7 +37,7 @@ async function targetsOf(kindArg, name, options) {
       const kind = doc?.kind;
       const docName = doc?.metadata?.name;
       if (typeof kind !== "string" || typeof docName !== "string") {
-        throw new UsageError(`${source}: document ${index} has no kind or metadata.name`);
+        throw new InputError(`${source}: document ${index} has no kind or metadata.name`);
       }
       return { kind: resolveKind(kind) ?? kind, namespace: doc.metadata.namespace ?? options.namespace, name: docName };
     });

@@ -1,7 +1,7 @@
 // `flaremesh diff -f FILE`: compares the files with what is applied; exit 0 no differences, 1 differences, 2 error.
 
 import YAML from "yaml";
-import { ApiError, UsageError } from "./errors.mjs";
+import { ApiError, InputError, UsageError } from "./errors.mjs";
 import { paint } from "./output.mjs";
 import { resolveKind } from "./kinds.mjs";
 import { unifiedDiff } from "./line-diff.mjs";
@@ -53,7 +53,7 @@ async function normalize(docs, namespace) {
     const result = validation.validateDocuments(raw, { environment: "development" });
     if (!result.ok) {
       const lines = result.problems.map((p) => [p.document, p.path].filter(Boolean).concat(p.message).join(": "));
-      throw new UsageError("the files are not valid; nothing to compare", lines);
+      throw new InputError("the files are not valid; nothing to compare", lines);
     }
     resources = result.resources;
   } catch (err) {
@@ -75,7 +75,7 @@ async function normalize(docs, namespace) {
 
 function withNamespace(doc, namespace) {
   if (!doc || typeof doc !== "object" || Array.isArray(doc))
-    throw new UsageError("every document must be a resource object");
+    throw new InputError("every document must be a resource object");
   const metadata = doc.metadata && typeof doc.metadata === "object" ? doc.metadata : {};
   return { ...doc, metadata: { ...metadata, namespace: metadata.namespace ?? namespace } };
 }

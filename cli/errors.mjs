@@ -1,4 +1,5 @@
-// The CLI's failure kinds and their exit codes: API errors 1, unreachable server 2, usage/input errors 1.
+// The CLI's failure kinds and their exit codes: 0 ok; 1 differences, invalid input or an API error;
+// 2 a usage error (bad flags, missing file) or a control plane that cannot be reached.
 
 /** The control API answered with an error (`{error:{code,message,details}}` or something else non-2xx). */
 export class ApiError extends Error {
@@ -27,7 +28,7 @@ export class ConnectionError extends Error {
   }
 }
 
-/** Bad input found by the CLI itself (missing file, YAML syntax, unknown kind...). */
+/** The command was used wrongly: a missing file, a bad argument, an unknown context. Exit 2. */
 export class UsageError extends Error {
   /** @param {string} message @param {string[]} [lines] extra lines printed below the message */
   constructor(message, lines = []) {
@@ -37,4 +38,12 @@ export class UsageError extends Error {
   }
 }
 
-export const EXIT = Object.freeze({ ok: 0, failure: 1, unreachable: 2 });
+/** The input itself is wrong (YAML syntax, a document without kind...). Exit 1, like a validation problem. */
+export class InputError extends UsageError {
+  constructor(message, lines = []) {
+    super(message, lines);
+    this.name = "InputError";
+  }
+}
+
+export const EXIT = Object.freeze({ ok: 0, failure: 1, usage: 2, unreachable: 2 });

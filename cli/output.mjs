@@ -1,7 +1,7 @@
 // Terminal output: colours (only on a TTY), kubectl-style tables, ages, and error reports with exit codes.
 
 import YAML from "yaml";
-import { ApiError, ConnectionError, EXIT, UsageError } from "./errors.mjs";
+import { ApiError, ConnectionError, EXIT, InputError, UsageError } from "./errors.mjs";
 
 /** Colour when the stream is a TTY and NO_COLOR is unset (FORCE_COLOR=1 forces it, for demos). */
 export function useColor(stream = process.stdout) {
@@ -77,7 +77,7 @@ export function reportError(err) {
   if (err instanceof UsageError) {
     out.write(`${label} ${err.message}\n`);
     for (const line of err.lines) out.write(`  ${line}\n`);
-    return EXIT.failure;
+    return err instanceof InputError ? EXIT.failure : EXIT.usage;
   }
   out.write(`${label} ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   return EXIT.failure;

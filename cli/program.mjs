@@ -5,22 +5,34 @@ import { join } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { registerApply } from "./apply.mjs";
 import { createClient } from "./client.mjs";
+import { resolveConnection } from "./config.mjs";
+import { registerConfig } from "./config-command.mjs";
+import { registerCredential } from "./credential.mjs";
 import { registerDelete } from "./delete.mjs";
+import { registerDescribe } from "./describe.mjs";
 import { registerDiff } from "./diff.mjs";
 import { EXIT } from "./errors.mjs";
+import { registerGenerate } from "./generate.mjs";
 import { registerGet } from "./get.mjs";
 import { registerHistory } from "./history.mjs";
+import { registerLogs } from "./logs.mjs";
 import { reportError } from "./output.mjs";
 import { registerStatus } from "./status.mjs";
+import { registerToken } from "./token.mjs";
+import { registerTopology } from "./topology.mjs";
 import { registerValidate } from "./validate.mjs";
 import { ROOT } from "./validation.mjs";
 
 export const DEFAULT_SERVER = "http://localhost:8787";
 
-/** A client for the server and token in effect for `command` (flags win over FLAREMESH_SERVER / FLAREMESH_TOKEN). */
+/**
+ * A client for the server and token in effect for `command`: flags win over FLAREMESH_SERVER / FLAREMESH_TOKEN,
+ * which win over the selected context of the config file, which wins over the default server.
+ */
 function clientOf(command) {
-  const { server, token } = command.optsWithGlobals();
-  return createClient({ server, token });
+  const { server, token, context } = command.optsWithGlobals();
+  const serverSource = command.getOptionValueSourceWithGlobals("server");
+  return createClient(resolveConnection({ server, serverSource, token, context }));
 }
 
 /** Commander accumulator for repeatable options such as `-f a.yaml -f dir/`. */
@@ -39,7 +51,17 @@ export function buildProgram() {
         "FLAREMESH_TOKEN",
       ),
     )
+    .addOption(
+      new Option("--context <name>", "a named mesh from the config file (see `flaremesh config`)").env(
+        "FLAREMESH_CONTEXT",
+      ),
+    )
     .showHelpAfterError("(add --help for usage)")
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 success; 1 differences (diff), invalid resources, or an error answered by the control plane;\n" +
+        "2 a usage error or a control plane that cannot be reached (diff: any failure).",
+    )
     .exitOverride();
   const deps = { clientOf, collect };
   registerApply(program, deps);
@@ -47,8 +69,21 @@ export function buildProgram() {
   registerDelete(program, deps);
   registerDiff(program, deps);
   registerValidate(program, deps);
+  registerDescribe(program, deps);
   registerHistory(program, deps);
   registerStatus(program, deps);
+  registerTopology(program, deps);
+  registerLogs(program, deps);
+  registerToken(program, deps);
+  registerCredential(program, deps);
+  registerConfig(program);
+  registerGenerate(program);
+  // Every subcommand stops at its own errors too (commander otherwise calls process.exit).
+  const override = (command) => {
+    command.exitOverride();
+    command.commands.forEach(override);
+  };
+  override(program);
   return program;
 }
 
@@ -63,7 +98,8 @@ export async function main(argv) {
     await program.parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode;
+    // --help and --version exit 0; any other commander error is a usage error.
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     const code = reportError(err);
     // `diff` keeps 1 for "there are differences", so its failures are 2, as with kubectl diff.
     return invoked === "diff" ? Math.max(code, EXIT.unreachable) : code;

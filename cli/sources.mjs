@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
 import YAML from "yaml";
-import { UsageError } from "./errors.mjs";
+import { InputError, UsageError } from "./errors.mjs";
 
 const EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
 export const STDIN = "<stdin>";
@@ -70,7 +70,7 @@ function parseJson(source) {
   try {
     return JSON.parse(source.text);
   } catch (err) {
-    throw new UsageError(`${source.name}: invalid JSON: ${err instanceof Error ? err.message : String(err)}`);
+    throw new InputError(`${source.name}: invalid JSON: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
@@ -83,7 +83,7 @@ function parseYaml(source) {
       return `document ${i}${line ? `, line ${line}` : ""}: ${e.message.split("\n")[0].replace(/:$/, "")}`;
     }),
   );
-  if (problems.length > 0) throw new UsageError(`${source.name}: invalid YAML`, problems);
+  if (problems.length > 0) throw new InputError(`${source.name}: invalid YAML`, problems);
   return documents.map((doc) => doc.toJS());
 }
 

@@ -1,5 +1,6 @@
-// Loads the control plane's own validation code (shared/validate, TypeScript) into the CLI: esbuild bundles it
-// once into node_modules/.cache/flaremesh/, and the bundle is rebuilt whenever one of its inputs changes.
+// Loads the control plane's own validation code (shared/validate, TypeScript) and the offline analyzers
+// (shared/analyze) into the CLI: esbuild bundles them once into node_modules/.cache/flaremesh/, and the bundle
+// is rebuilt whenever one of its inputs changes.
 
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,7 +10,10 @@ import { UsageError } from "./errors.mjs";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const ENTRY = join(ROOT, "shared/validate/index.ts");
-const NAME = "validate";
+const ANALYZE = join(ROOT, "shared/analyze/index.ts");
+const NAME = "validate-analyze";
+/** The bundle's entry: validation exactly as the control plane runs it, plus the analyzers under `analyze`. */
+const ENTRY_SOURCE = `export * from ${JSON.stringify(ENTRY)};\nexport * as analyze from ${JSON.stringify(ANALYZE)};\n`;
 
 /**
  * @typedef {{document?: string, path?: string, message: string}} Detail
@@ -18,6 +22,12 @@ const NAME = "validate";
  *   validateDocuments(docs: unknown[], options: {environment: string}):
  *     {ok: true, resources: any[], warnings: Detail[]} | {ok: false, problems: Detail[]},
  *   checkReferences(resources: any[], options: {environment: string}): Detail[],
+ *   analyze: {
+ *     analyzeResources(resources: any[]): Array<Detail & {severity: "error" | "warning", code: string, id: string}>,
+ *     affectedServices(resource: any, all: any[]): Array<{service: string, role: string}>,
+ *     resourcesAffecting(service: string, all: any[]): Array<{resource: any, roles: string[]}>,
+ *     documentLocator(text: string): {count: number, locate(index: number, path?: string): {line: number, column: number} | undefined},
+ *   },
  * }} Validation
  */
 
@@ -72,7 +82,7 @@ async function build(bundle, manifest) {
   let result;
   try {
     result = await esbuild.build({
-      entryPoints: [ENTRY],
+      stdin: { contents: ENTRY_SOURCE, resolveDir: ROOT, sourcefile: "flaremesh-cli-entry.ts", loader: "ts" },
       bundle: true,
       format: "esm",
       platform: "node",
@@ -92,6 +102,7 @@ async function build(bundle, manifest) {
   }
   const inputs = {};
   for (const input of Object.keys(result.metafile.inputs)) {
+    if (input.startsWith("<") || input === "flaremesh-cli-entry.ts") continue; // the virtual entry
     const file = resolve(ROOT, input);
     const stat = statSync(file);
     inputs[file] = [stat.size, stat.mtimeMs];

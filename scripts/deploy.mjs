@@ -9,8 +9,11 @@ const dryRun = args.includes("--dry-run");
 const withDemo = !args.includes("--no-demo");
 const passthrough = args.filter((a) => a !== "--no-demo");
 
-const [proxy, control, ...demos] = workerConfigPaths();
-const order = [control, proxy, ...(withDemo ? demos : [])];
+const [proxy, control, ...rest] = workerConfigPaths();
+// The telemetry shipper is part of the mesh, not of the demo (its queue: `wrangler queues create flaremesh-telemetry`).
+const telemetry = rest.filter((p) => p.endsWith("infra/telemetry.toml"));
+const demos = rest.filter((p) => !telemetry.includes(p));
+const order = [control, proxy, ...telemetry, ...(withDemo ? demos : [])];
 const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
 const wrangler = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
 

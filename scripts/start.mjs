@@ -6,6 +6,7 @@ const port = Number(process.env.PORT ?? 8787);
 const stateDir = resolve(ROOT, process.env.MESH_STATE_DIR ?? ".mesh");
 const demo = process.env.MESH_DEMO !== "0";
 const adminToken = process.env.MESH_ADMIN_TOKEN || DEV_ADMIN_TOKEN;
+const mtlsPort = process.env.MESH_MTLS_PORT ? Number(process.env.MESH_MTLS_PORT) : undefined;
 
 const say = (line) => process.stdout.write(`[flaremesh] ${line}\n`);
 
@@ -26,7 +27,7 @@ process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
 try {
   say(`building workers and starting workerd on 127.0.0.1:${port} (state in ${stateDir})`);
-  mesh = await startLocalMesh({ port, stateDir, demo, adminToken, log: say });
+  mesh = await startLocalMesh({ port, stateDir, demo, adminToken, mtlsPort, log: say });
   if (stopping) await mesh.stop();
   if (adminToken === DEV_ADMIN_TOKEN) say(`admin token (development): ${DEV_ADMIN_TOKEN}`);
   say(`control plane: http://control.localhost:${mesh.port} (also http://localhost:${mesh.port})`);
@@ -34,6 +35,8 @@ try {
   say(
     `services:      http://<service>.localhost:${mesh.port}/  e.g. http://productpage.localhost:${mesh.port}/productpage`,
   );
+  if (mesh.mtls)
+    say(`mTLS:          ${mesh.mtls.url} (client certificates signed by the mesh CA; POST /v1/certificates)`);
   say(`ready on http://127.0.0.1:${mesh.port}`);
 } catch (err) {
   process.stderr.write(`[flaremesh] failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);

@@ -4,6 +4,9 @@ import { createRouter } from "./http/router";
 
 export { ControlPlane } from "./durable/control-plane";
 export { ProxyApi } from "./proxy-api/proxy-api";
+export { HealthChecker } from "./health/health-checker";
+export { RateLimitShard } from "./rate-limit/rate-limit-shard";
+export { MetricsShard } from "./telemetry/metrics-shard";
 
 const router = createRouter();
 

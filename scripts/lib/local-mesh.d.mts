@@ -17,6 +17,10 @@ export interface LocalMesh {
   port: number;
   adminToken: string;
   mf: unknown;
+  /** The local mTLS listener, when `mtlsPort` was given. */
+  mtls: MtlsListener | null;
+  /** The secret by which the mTLS listener proves to the proxy that it set `request.cf`. */
+  tlsListenerSecret: string;
   stop(): Promise<void>;
 }
 export function startLocalMesh(options?: {
@@ -28,7 +32,18 @@ export function startLocalMesh(options?: {
   env?: Record<string, Record<string, string>>;
   log?: (line: string) => void;
   verbose?: boolean;
+  /** Start the mTLS listener on this port (0 = any free port). */
+  mtlsPort?: number;
+  /** Open the V8 inspector on this port (one endpoint per Worker: `/core:user:<worker name>`). */
+  inspectorPort?: number;
 }): Promise<LocalMesh>;
+export interface MtlsListener {
+  port: number;
+  url: string;
+  serverCertificate: string;
+  caCertificates(): string[];
+  close(): Promise<void>;
+}
 export function applyDemo(port: number, adminToken: string, log?: (line: string) => void): Promise<void>;
 export function workerConfigPaths(): string[];
 export function bundleWorker(config: unknown, outDir: string): Promise<string>;

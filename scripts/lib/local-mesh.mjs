@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import http from "node:http";
+import { randomBytes } from "node:crypto";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const DEV_ADMIN_TOKEN = "flaremesh-dev-admin-token";
@@ -21,7 +22,9 @@ export function workerConfigPaths() {
         .sort()
         .map((f) => join(demoDir, f))
     : [];
-  return [join(ROOT, "infra/proxy.toml"), join(ROOT, "wrangler.toml"), ...demos];
+  // The telemetry shipper (queue consumer) runs when its config exists.
+  const telemetry = existsSync(join(ROOT, "infra/telemetry.toml")) ? [join(ROOT, "infra/telemetry.toml")] : [];
+  return [join(ROOT, "infra/proxy.toml"), join(ROOT, "wrangler.toml"), ...telemetry, ...demos];
 }
 
 /** Reads a wrangler configuration through wrangler itself, so local runs and deploys agree. */
@@ -52,8 +55,12 @@ export async function bundleWorker(config, outDir) {
   return outfile;
 }
 
-/** Translates one wrangler config (the fields flaremesh uses) into Miniflare v4-shaped worker options. */
-export function toMiniflareWorker(config, scriptPath, extraBindings = {}) {
+/**
+ * Translates one wrangler config (the fields flaremesh uses) into Miniflare v4-shaped worker options.
+ * `sqliteClassesOf(scriptName)` names the SQLite-backed classes of another Worker, for Durable Object bindings
+ * with `script_name` (their storage backend is decided by that Worker's migrations, not this one's).
+ */
+export function toMiniflareWorker(config, scriptPath, extraBindings = {}, sqliteClassesOf = () => new Set()) {
   const serviceBindings = {};
   for (const s of config.services ?? []) {
     serviceBindings[s.binding] =
@@ -71,7 +78,36 @@ export function toMiniflareWorker(config, scriptPath, extraBindings = {}) {
     durableObjects[d.name] = {
       className: d.class_name,
       ...(d.script_name ? { scriptName: d.script_name } : {}),
-      useSQLite: sqlite.has(d.class_name),
+      useSQLite:
+        d.script_name && d.script_name !== config.name
+          ? sqliteClassesOf(d.script_name).has(d.class_name)
+          : sqlite.has(d.class_name),
+    };
+  }
+  // A class only other Workers bind (e.g. RateLimitShard, bound by the proxy with script_name) must still be
+  // defined by the Worker that exports it: workerd creates a namespace only for classes its own Worker binds.
+  const own = new Set(
+    (config.durable_objects?.bindings ?? [])
+      .filter((d) => !d.script_name || d.script_name === config.name)
+      .map((d) => d.class_name),
+  );
+  const migrated = (config.migrations ?? []).flatMap((m) => [
+    ...(m.new_sqlite_classes ?? []),
+    ...(m.new_classes ?? []),
+  ]);
+  for (const className of migrated) {
+    if (!own.has(className))
+      durableObjects[`__FLAREMESH_DO_${className}`] = { className, useSQLite: sqlite.has(className) };
+  }
+  // Queues (telemetry shipping): producers by binding, consumers by queue name.
+  const queueProducers = {};
+  for (const q of config.queues?.producers ?? []) queueProducers[q.binding] = { queueName: q.queue };
+  const queueConsumers = {};
+  for (const q of config.queues?.consumers ?? []) {
+    queueConsumers[q.queue] = {
+      ...(q.max_batch_size !== undefined ? { maxBatchSize: q.max_batch_size } : {}),
+      ...(q.max_batch_timeout !== undefined ? { maxBatchTimeout: q.max_batch_timeout } : {}),
+      ...(q.max_retries !== undefined ? { maxRetries: q.max_retries } : {}),
     };
   }
   return {
@@ -84,6 +120,8 @@ export function toMiniflareWorker(config, scriptPath, extraBindings = {}) {
     bindings: { ...(config.vars ?? {}), ...extraBindings },
     serviceBindings,
     durableObjects,
+    ...(Object.keys(queueProducers).length > 0 ? { queueProducers } : {}),
+    ...(Object.keys(queueConsumers).length > 0 ? { queueConsumers } : {}),
   };
 }
 
@@ -120,6 +158,10 @@ export async function startLocalMesh(options = {}) {
   const buildDir = options.stateDir ? join(options.stateDir, "build") : mkdtempSync(join(tmpdir(), "flaremesh-build-"));
   const configs = [];
   for (const path of workerConfigPaths()) configs.push(await readWorkerConfig(path));
+  // The proxy trusts `request.cf.tlsClientAuth` only with this per-run secret, which only the mTLS
+  // listener knows: locally any client could otherwise choose `request.cf` (Miniflare's MF-CF-Blob header).
+  const tlsListenerSecret =
+    options.env?.["flaremesh-proxy"]?.MESH_TLS_LISTENER_SECRET ?? randomBytes(32).toString("base64url");
   const workers = [];
   for (const config of configs) {
     const scriptPath = await bundleWorker(config, buildDir);
@@ -129,7 +171,8 @@ export async function startLocalMesh(options = {}) {
       extra.MESH_ADMIN_TOKEN = adminToken;
       if (adminToken === DEV_ADMIN_TOKEN) extra.MESH_DEV_TOKEN = adminToken;
     }
-    const worker = toMiniflareWorker(config, scriptPath, extra);
+    if (config.name === "flaremesh-proxy") extra.MESH_TLS_LISTENER_SECRET = tlsListenerSecret;
+    const worker = toMiniflareWorker(config, scriptPath, extra, (name) => sqliteClassesOf(configs, name));
     if (config.name === "flaremesh-control") worker.routes = ["control.localhost/*", "localhost/*", "127.0.0.1/*"];
     workers.push(worker);
   }
@@ -138,6 +181,8 @@ export async function startLocalMesh(options = {}) {
     port: options.port ?? 0,
     log: new Log(options.verbose ? LogLevel.DEBUG : LogLevel.WARN),
     workers,
+    // V8 inspector (per isolate: ws://127.0.0.1:<port>/core:user:<worker>), e.g. to force GC in memory tests.
+    ...(options.inspectorPort !== undefined ? { inspectorPort: options.inspectorPort } : {}),
   };
   const mfOptions = convertV4MiniflareOptions(v4);
   if (options.stateDir) mfOptions.resourcePersistencePath = resolve(options.stateDir, "state");
@@ -147,18 +192,32 @@ export async function startLocalMesh(options = {}) {
   const port = Number(url.port);
   await waitHealthy(port);
   if (options.demo) await applyDemo(port, adminToken, log);
+  let mtls = null;
+  if (options.mtlsPort !== undefined && options.mtlsPort !== null) {
+    const { startMtlsListener } = await import("./mtls-listener.mjs");
+    mtls = await startMtlsListener({ mf, meshPort: port, secret: tlsListenerSecret, port: Number(options.mtlsPort) });
+  }
   let stopped = false;
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     adminToken,
     mf,
+    mtls,
+    tlsListenerSecret,
     async stop() {
       if (stopped) return;
       stopped = true;
+      await mtls?.close();
       await mf.dispose();
     },
   };
+}
+
+/** The classes the Worker named `name` declares SQLite-backed in its migrations. */
+function sqliteClassesOf(configs, name) {
+  const config = configs.find((c) => c.name === name);
+  return new Set((config?.migrations ?? []).flatMap((m) => m.new_sqlite_classes ?? []));
 }
 
 async function waitHealthy(port) {

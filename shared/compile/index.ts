@@ -13,6 +13,7 @@ import { resolveHost } from "./resolve-host";
 import { parseDroppingInvalid } from "./parse-tolerant";
 import { compileSecurity, securityDocuments } from "./security";
 import { compileService, defaultRoute, healthCheckInput } from "./service";
+import { compileTelemetry } from "./telemetry";
 import { compileTrafficPolicies } from "./traffic-policy";
 import { compileVirtualService, virtualServicesFor } from "./virtualservice";
 
@@ -85,5 +86,6 @@ export function compileSnapshot(resources: Resource[], revision: number, generat
   }
 
   const mesh = compileMeshConfig(meshConfig);
-  return { format: SNAPSHOT_FORMAT, revision, generatedAt, mesh, services };
+  const telemetry = compileTelemetry(resources, serviceKeys);
+  return { format: SNAPSHOT_FORMAT, revision, generatedAt, mesh, services, ...(telemetry ? { telemetry } : {}) };
 }

@@ -42,7 +42,12 @@ describe("TelemetrySinkModel", () => {
       { headers: [{ name: "authorization", secret: "Bearer abc" }] },
       "headers.0.secret",
     ],
-    ["a literal header value", { headers: [{ name: "x-key", value: "abc" }] }, "headers.0"],
+    ["a literal credential header value", { headers: [{ name: "x-api-key", value: "abc" }] }, "headers.0.value"],
+    [
+      "a header with both secret and value",
+      { headers: [{ name: "x-a", value: "abc", secret: "X" }] },
+      "headers.0.secret",
+    ],
     ["a reserved header", { headers: [{ name: "Content-Length", secret: "X" }] }, "headers.0.name"],
     ["a bad header name", { headers: [{ name: "bad header", secret: "X" }] }, "headers.0.name"],
     ["a sampling rate over 100", { samplingPercent: 101 }, "samplingPercent"],

@@ -1,5 +1,6 @@
 // The normalized telemetry configuration a proxy and a shipper consume (compiled from TelemetrySink resources).
 import { z } from "zod";
+import { isSecretHeader } from "../telemetry/redact";
 import { ServiceKey } from "./service-key";
 
 export const SINK_TYPES = ["loki", "otlp-http", "zipkin", "http-json", "syslog"] as const;
@@ -37,22 +38,38 @@ const RESERVED_HEADERS = new Set([
   "upgrade",
 ]);
 
-export const SinkHeaderModel = z.strictObject({
-  /** Header name (RFC 9110 token), stored lower-case. */
-  name: z
-    .string()
-    .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "must be an HTTP header name")
-    .transform((n) => n.toLowerCase())
-    .refine((n) => !RESERVED_HEADERS.has(n), "is set by the shipper and cannot be configured"),
-  /** The secret whose value is sent. */
-  secret: SecretName,
-  /** Literal text sent before the secret, e.g. `Bearer ` or `Splunk ` (not secret). */
-  prefix: z
-    .string()
-    .max(64)
-    .regex(/^[\x20-\x7e]*$/)
-    .optional(),
-});
+export const SinkHeaderModel = z
+  .strictObject({
+    /** Header name (RFC 9110 token), stored lower-case. */
+    name: z
+      .string()
+      .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "must be an HTTP header name")
+      .transform((n) => n.toLowerCase())
+      .refine((n) => !RESERVED_HEADERS.has(n), "is set by the shipper and cannot be configured"),
+    /** The secret whose value is sent. */
+    secret: SecretName.optional(),
+    /** Literal text sent before the secret, e.g. `Bearer ` or `Splunk ` (not secret). */
+    prefix: z
+      .string()
+      .max(64)
+      .regex(/^[\x20-\x7e]*$/)
+      .optional(),
+    /** A plain, non-sensitive value (e.g. `X-Scope-OrgID`), instead of `secret`. */
+    value: z
+      .string()
+      .max(1024)
+      .regex(/^[\x20-\x7e]*$/)
+      .optional(),
+  })
+  .refine((h) => (h.secret === undefined) !== (h.value === undefined), {
+    message: "needs exactly one of secret, value",
+    path: ["secret"],
+  })
+  // A credential never travels as plain configuration: it must be a secret on the shipper.
+  .refine((h) => h.value === undefined || !isSecretHeader(h.name), {
+    message: "carries a credential: use secret",
+    path: ["value"],
+  });
 export type SinkHeaderModel = z.infer<typeof SinkHeaderModel>;
 
 const Percent = z.number().min(0).max(100);

@@ -23,7 +23,17 @@ describe("index buckets", () => {
     ["PathPrefix", "/", "fallback", null],
     ["Prefix", "/v2/", "segment", "v2"],
     ["Prefix", "/v2", "fallback", null],
-    ["RegularExpression", "/v2/.*", "fallback", null],
+    ["RegularExpression", "/v2/.*", "segment", "v2"],
+    ["RegularExpression", "/V2/[0-9]+", "segment", "v2"],
+    ["RegularExpression", "/v2", "fallback", null],
+    ["RegularExpression", "/v2/?", "fallback", null],
+    ["RegularExpression", "/v2/*x", "fallback", null],
+    ["RegularExpression", "/v2/{0,1}x", "fallback", null],
+    ["RegularExpression", "/v2/x|/v3/y", "fallback", null],
+    ["RegularExpression", "/v.2/x", "fallback", null],
+    ["RegularExpression", "/v2+/x", "fallback", null],
+    ["RegularExpression", "/(v2|v3)/x", "fallback", null],
+    ["RegularExpression", ".*/v2/x", "fallback", null],
   ])("%s %s goes to %s", (type, value, bucket, key) => {
     const t = compile([{ type, value }]);
     if (bucket === "exact") expect(t.exact.get(key!)).toEqual([0]);
@@ -87,7 +97,9 @@ describe("index agrees with a linear scan", () => {
             : Array.from({ length: 1 + Math.floor(rand() * 2) }, () => {
                 const type = pick(rand, types);
                 const value =
-                  type === "RegularExpression" ? pick(rand, ["/a.*", "/[ab]+/b", "/.*/a/?"]) : randomPath(rand);
+                  type === "RegularExpression"
+                    ? pick(rand, ["/a.*", "/[ab]+/b", "/.*/a/?", "/a/.*", "/ab/b/?", "/A/[ab]*", "/a/?b", "/b/a|/a/b"])
+                    : randomPath(rand);
                 return {
                   ...(rand() < 0.9 ? { path: { type, value, ignoreCase: rand() < 0.2 } } : {}),
                   ...(rand() < 0.2 ? { method: "POST" } : {}),

@@ -109,13 +109,31 @@ function addCandidate(table: CompiledRouteTable, candidate: Candidate, path: Com
 /** Where a path condition can be found by lookup; null when it has to be tried for every request. */
 function indexKey(p: CompiledPath): { exact: boolean; value: string } | null {
   if (p.type === "Exact") return { exact: true, value: p.value.toLowerCase() };
-  if (p.type === "RegularExpression" || !p.value.startsWith("/")) return null;
+  if (p.type === "RegularExpression") {
+    const first = regexFirstSegment(p.value);
+    return first === null ? null : { exact: false, value: first };
+  }
+  if (!p.value.startsWith("/")) return null;
   const end = p.value.indexOf("/", 1);
   // A segment-wise prefix fixes its first segment (`/v2` → `v2`); a plain string prefix only does when
   // that segment is closed by a slash (`/v2/`), since `/v2` also matches `/v2example`.
   if (end === -1 && p.type === "Prefix") return null;
   const first = (end === -1 ? p.value.slice(1) : p.value.slice(1, end)).toLowerCase();
   return first === "" ? null : { exact: false, value: first };
+}
+
+/**
+ * The first path segment every match of a (full-match) path regex must have, lower-cased, or null when it is not
+ * fixed. Only a plain literal qualifies: `/svc1/items/[0-9]+` → `svc1`. No `|` anywhere (an alternative could start
+ * elsewhere), only characters that are literal in a regex, and the closing `/` not made optional (`/a/?`, `/a/*`,
+ * `/a/{0,1}` would also match `/a…`). Without this, every regex route is verified on every request: a table of
+ * 10,000 routes with a third of them regexes cost ~0.5 ms per lookup (docs/benchmarks.md).
+ */
+export function regexFirstSegment(source: string): string | null {
+  if (source.includes("|")) return null;
+  const m = /^\/([A-Za-z0-9_~-]+)\/(.?)/.exec(source);
+  if (m === null || m[2] === "?" || m[2] === "*" || m[2] === "{") return null;
+  return m[1]!.toLowerCase();
 }
 
 function push(map: Map<string, number[]>, key: string, id: number): void {

@@ -1,7 +1,9 @@
-// The CLI binary against a running local mesh with the demo: apply, get, diff, history, rollback, status, delete.
+// The CLI binary against a running local mesh with the demo: apply, get, describe, diff, history, rollback, status,
+// topology, tokens, credentials, logs --follow, delete.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMesh, type TestMesh } from "../helpers/local-mesh";
-import { runCli } from "./run-cli";
+import { request } from "node:http";
+import { runCli, startCli } from "./run-cli";
 
 const ALL_V1 = "infra/demo/tasks/virtual-service-all-v1.yaml";
 const TEST_V2 = "infra/demo/tasks/virtual-service-reviews-test-v2.yaml";
@@ -141,6 +143,148 @@ describe("flaremesh against a running mesh", () => {
     expect(right.code).toBe(0);
   });
 
+  it("describe: the Services a resource affects and the revisions that touched it", async () => {
+    const { code, stdout } = await cli(["describe", "vs", "reviews"]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Kind:\s+VirtualService$/m);
+    expect(stdout).toMatch(/^ {2}default\/reviews\s+routes \(host\), destination\s+yes$/m);
+    const { items } = JSON.parse((await cli(["history", "-o", "json"])).stdout) as {
+      items: Array<{ revision: number; summary: string }>;
+    };
+    const touching = items.filter((i) => i.summary.includes("VirtualService/default/reviews"));
+    expect(touching.length).toBeGreaterThan(0);
+    for (const r of touching.slice(-5)) expect(stdout).toMatch(new RegExp(`^ {2}${r.revision}\\s+\\d{4}-`, "m"));
+    expect(stdout).toMatch(/^Spec:\n {2}hosts:/m);
+
+    const svc = await cli(["describe", "svc", "reviews"]);
+    expect(svc.stdout).toMatch(/^Configured by:$/m);
+    expect(svc.stdout).toMatch(/^ {2}DestinationRule\s+default\s+reviews\s+traffic policy and subsets$/m);
+    expect(svc.stdout).toMatch(/^ {2}VirtualService\s+default\s+reviews\s+routes \(host\), destination$/m);
+
+    const missing = await cli(["describe", "vs", "nope"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^error: not_found: /);
+  });
+
+  it("topology prints the service graph (or says the control plane has none)", async () => {
+    await mesh.fetch("productpage.localhost", "/api/v1/products/0");
+    const { code, stdout, stderr } = await cli(["topology"]);
+    if (code === 0) {
+      expect(stdout).toMatch(/productpage|No traffic seen yet/);
+      const json = JSON.parse((await cli(["topology", "-o", "json"])).stdout) as { nodes: unknown[]; edges: unknown[] };
+      expect(Array.isArray(json.nodes) && Array.isArray(json.edges)).toBe(true);
+    } else {
+      expect(code).toBe(1);
+      expect(stderr).toContain("does not serve GET /v1/topology");
+    }
+  });
+
+  it("token create mints a working viewer token; revoke makes it unauthorized", async () => {
+    const created = await cli(["token", "create", "--role", "viewer", "--ttl", "1h", "-o", "json"]);
+    expect(created.code).toBe(0);
+    const token = JSON.parse(created.stdout) as { id: string; token: string; role: string; expiresAt: string };
+    expect(token.role).toBe("viewer");
+    expect(Date.parse(token.expiresAt)).toBeGreaterThan(Date.now());
+    expect((await cli(["get", "svc", "--token", token.token])).code).toBe(0);
+    const denied = await cli(["delete", "vs", "ratings", "--token", token.token]);
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toMatch(/^error: forbidden: /);
+    expect((await cli(["token", "list"])).stdout).toContain(token.id);
+    expect(await cli(["token", "revoke", token.id])).toMatchObject({ code: 0, stdout: `token/${token.id} revoked\n` });
+    const revoked = await cli(["get", "svc", "--token", token.token]);
+    expect(revoked.code).toBe(1);
+    expect(revoked.stderr).toMatch(/^error: unauthorized: /);
+    const bad = await cli(["token", "create", "--ttl", "soon"]);
+    expect(bad.code).toBe(2);
+  });
+
+  it("credential create prints a workload credential once; revoke removes it", async () => {
+    const created = await cli(["credential", "create", "httpbin", "-o", "credential"]);
+    expect(created.code).toBe(0);
+    const credential = created.stdout.trim();
+    expect(credential.length).toBeGreaterThan(16);
+    const exchanged = await mesh.api("POST", "/v1/identity/token", undefined, { token: credential });
+    expect(exchanged.status).toBe(200);
+    expect((await cli(["credential", "revoke", "httpbin"])).code).toBe(0);
+    const after = await mesh.api("POST", "/v1/identity/token", undefined, { token: credential });
+    expect(after.status).toBe(401);
+  });
+
+  it("logs --follow: applies a temporary http-json sink, prints matching entries, removes the sink on Ctrl-C", async () => {
+    const logs = startCli(["logs", "--follow", "--service", "httpbin", "--status", "4xx,5xx"], {
+      env: { FLAREMESH_SERVER: mesh.url },
+    });
+    try {
+      const [, sink, endpoint] = await logs.waitFor(
+        "stderr",
+        /TelemetrySink default\/(\S+) → (http:\/\/127\.0\.0\.1:\d+\/v1\/logs)/,
+      );
+      const applied = (await mesh.api("GET", `/v1/resources/TelemetrySink/default/${sink}`)).json as {
+        spec: { type: string; endpoint: string; targetRef?: { name: string } };
+      };
+      expect(applied.spec).toMatchObject({
+        type: "http-json",
+        endpoint,
+        targetRef: { kind: "Service", name: "httpbin" },
+      });
+
+      // The receiver side: what a sink posts is filtered by service and status, and printed one line each.
+      const batch = JSON.stringify({
+        entries: [
+          {
+            time: "t1",
+            method: "GET",
+            authority: "httpbin.localhost",
+            path: "/status/503",
+            status: 503,
+            duration_ms: 2,
+            source: {},
+            destination: { service: "httpbin", namespace: "default", version: "v1" },
+            response_flags: "-",
+          },
+          {
+            time: "t2",
+            method: "GET",
+            authority: "httpbin.localhost",
+            path: "/get",
+            status: 200,
+            duration_ms: 1,
+            source: {},
+            destination: { service: "httpbin", namespace: "default" },
+          },
+          {
+            time: "t3",
+            method: "GET",
+            authority: "reviews.localhost",
+            path: "/",
+            status: 500,
+            duration_ms: 1,
+            source: {},
+            destination: { service: "reviews", namespace: "default" },
+          },
+        ],
+      });
+      await post(endpoint!, batch);
+      await logs.waitFor(
+        "stdout",
+        /t1 {2}GET httpbin\.localhost\/status\/503 {2}503 {2}2ms {2}- → default\/httpbin\(v1\)/,
+      );
+
+      // Live traffic shipped by the proxies to the sink: a 418 from httpbin shows up; a 200 does not.
+      await mesh.fetch("httpbin.localhost", "/get");
+      await mesh.fetch("httpbin.localhost", "/status/418");
+      await logs.waitFor("stdout", /GET httpbin\.localhost\/status\/418 {2}418 .* → default\/httpbin\(v[12]\)/, 10_000);
+    } finally {
+      const result = await logs.stop("SIGINT");
+      expect(result.code).toBe(0);
+      expect(result.stdout).not.toMatch(/ 200 /);
+      expect(result.stdout).not.toContain("reviews.localhost");
+      expect(result.stderr).toMatch(/TelemetrySink default\/flaremesh-logs-\w+ deleted/);
+    }
+    const sinks = JSON.parse((await cli(["get", "telemetrysink", "-o", "json"])).stdout) as { items: unknown[] };
+    expect(sinks.items).toEqual([]);
+  });
+
   it("delete removes a resource; get then fails and diff shows it as new", async () => {
     const deleted = await cli(["delete", "vs", "reviews"]);
     expect(deleted).toMatchObject({ code: 0, stdout: "virtualservice/reviews deleted\n" });
@@ -152,3 +296,15 @@ describe("flaremesh against a running mesh", () => {
     expect(diff.stdout).toContain("--- /dev/null");
   });
 });
+
+/** POSTs a JSON body to a URL on loopback. */
+function post(url: string, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}

@@ -26,6 +26,8 @@ export async function startMesh(
     demo?: boolean;
     env?: Record<string, Record<string, string>>;
     stateDir?: string;
+    /** Open the V8 inspector on this port (reliability tests force GC and read heap usage through it). */
+    inspectorPort?: number;
     adminToken?: string;
   } = {},
 ): Promise<TestMesh> {

@@ -59,6 +59,10 @@ export class ProxyApi extends WorkerEntrypoint {
     if (!res.ok) throw new Error("control plane failed: " + res.status);
     return res.json();
   }
+  // Telemetry: metrics deltas are accepted and discarded (the observability tests use the real control plane).
+  async reportMetrics() {
+    return { result: "applied" };
+  }
 }
 export default { fetch() { return new Response("fake control"); } };`;
 

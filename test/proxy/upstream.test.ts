@@ -142,9 +142,10 @@ describe("forwarded headers", () => {
     expect(lastSeen(bodies)["x-request-id"]).toBe(res.headers["x-request-id"]);
   });
 
-  it("starts a W3C trace when there is none, and propagates traceparent and B3 as they are", async () => {
+  it("starts a W3C trace when there is none, and continues a caller's trace with the proxy hop as parent (W3C + B3)", async () => {
     await proxy.send("bodies.localhost", "/");
-    expect(lastSeen(bodies).traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    // A new trace: sampled, and (W3C Level 2) flagged as having a random trace id.
+    expect(lastSeen(bodies).traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-03$/);
     const tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
     await proxy.send("bodies.localhost", "/", {
       headers: {
@@ -155,11 +156,17 @@ describe("forwarded headers", () => {
       },
     });
     const seen = lastSeen(bodies);
-    expect([seen.traceparent, seen.tracestate, seen["x-b3-traceid"], seen["x-b3-spanid"]]).toEqual([
-      tp,
-      "k=v",
-      "80f198ee56343ba864fe8b2a57d3eff7",
-      "e457b5a2e4d86bd1",
+    // Same trace, same flags; the parent is now this proxy hop's span, whose own parent is the caller's.
+    const hop = /^00-4bf92f3577b34da6a3ce929d0e0e4736-([0-9a-f]{16})-01$/.exec(String(seen.traceparent))?.[1];
+    expect(hop).toBeDefined();
+    expect(hop).not.toBe("00f067aa0ba902b7");
+    expect(seen.tracestate).toBe("k=v");
+    // W3C wins over a disagreeing B3 context; B3 is rewritten to describe the same hop.
+    expect([seen["x-b3-traceid"], seen["x-b3-spanid"], seen["x-b3-parentspanid"], seen["x-b3-sampled"]]).toEqual([
+      "4bf92f3577b34da6a3ce929d0e0e4736",
+      hop,
+      "00f067aa0ba902b7",
+      "1",
     ]);
   });
 
@@ -173,7 +180,8 @@ describe("forwarded headers", () => {
       },
     });
     const seen = lastSeen(bodies);
-    expect(seen.traceparent).toBe("00-0000000000000000e457b5a2e4d86bd1-05e3ac9a4f6e3b90-01");
+    expect(seen.traceparent).toMatch(/^00-0000000000000000e457b5a2e4d86bd1-[0-9a-f]{16}-01$/);
+    expect(seen["x-b3-parentspanid"]).toBe("05e3ac9a4f6e3b90");
     expect(seen.tracestate).toBeUndefined();
   });
 });

@@ -1,6 +1,5 @@
 // The ControlPlane Durable Object: the one place of truth for resources, revisions, snapshots and proxy status.
 // Its RPC methods are synchronous over SQLite, so every change runs alone and commits atomically.
-import { DurableObject } from "cloudflare:workers";
 import { isMeshError } from "../../../shared/errors";
 import type { ErrorDetail } from "../../../shared/errors";
 import type { Resource } from "../../../shared/resources/resource";
@@ -8,6 +7,7 @@ import { canonicalKind, resourceId } from "../../../shared/resources/resource";
 import type { ValidateOptions } from "../../../shared/validate/index";
 import { validateDocuments } from "../../../shared/validate/index";
 import { meshEnvironment, type ControlEnv } from "../env";
+import { IdentityObject } from "../identity/identity-object";
 import type { ApplyResultItem } from "../plane/apply-plan";
 import { documentName, planApply } from "../plane/apply-plan";
 import { byId, commit, recordEmptyMesh, sameSet, type Stores } from "../plane/commit";
@@ -54,7 +54,8 @@ export interface ProxyStatus {
   upToDate: boolean;
 }
 
-export class ControlPlane extends DurableObject<ControlEnv> {
+// The mesh CA, credentials and admin tokens (RPC methods and the alarm) come from IdentityObject.
+export class ControlPlane extends IdentityObject {
   private readonly stores: Stores;
   private readonly heartbeats: HeartbeatStore;
   /** The latest snapshot, kept in memory; replaced on every commit. */

@@ -1,11 +1,23 @@
-// Bearer-token authentication: the admin token may do everything, the read-only token only GET.
+// Bearer-token authentication: the bootstrap admin token (secret), the optional read-only token, and
+// tokens issued through `POST /v1/tokens`; roles admin / editor / viewer (shared/security/admin-rbac.ts).
 import { MeshError } from "../../../shared/errors";
-import type { ControlEnv } from "../env";
+import { authorize, classifyAdminRoute, type AdminRole } from "../../../shared/security/admin-rbac";
+import { controlPlane, type ControlEnv } from "../env";
+import { ADMIN_TOKEN_PREFIX, looksLikeSecret, secretDigest } from "../identity/secrets";
 import type { ControlRequest } from "./types";
 
-export type Role = "admin" | "viewer";
-/** What a route needs: `read` (admin or viewer) or `write` (admin). */
-export type Access = "read" | "write";
+export type Role = AdminRole;
+/** What a route needs: `read` (viewer and up), `write` (editor and up) or `admin`. */
+export type Access = "read" | "write" | "admin";
+
+const NEEDS: Record<Access, number> = { read: 1, write: 2, admin: 3 };
+const RANK: Record<Role, number> = { viewer: 1, editor: 2, admin: 3 };
+
+/** Who called: the role, and the actor recorded in history — a role or `<role>:<token id>`, never a secret. */
+export interface Caller {
+  role: Role;
+  actor: string;
+}
 
 const CHALLENGE = 'Bearer realm="flaremesh"';
 
@@ -22,20 +34,35 @@ export async function authenticate(request: Request, env: ControlEnv): Promise<R
   return isAdmin ? "admin" : isViewer ? "viewer" : undefined;
 }
 
+/** The caller: a bootstrap token's role, or an issued token (`fma_…`) looked up by its digest. */
+export async function authenticateCaller(request: Request, env: ControlEnv): Promise<Caller | undefined> {
+  const role = await authenticate(request, env);
+  if (role) return { role, actor: role };
+  const presented = /^Bearer[ \t]+([^\s]+)[ \t]*$/i.exec(request.headers.get("authorization") ?? "")?.[1];
+  if (presented === undefined || !looksLikeSecret(presented, ADMIN_TOKEN_PREFIX)) return undefined;
+  const issued = await controlPlane(env).resolveAdminToken(await secretDigest(presented));
+  return issued === null ? undefined : { role: issued.role, actor: `${issued.role}:${issued.id}` };
+}
+
 /** A route middleware: finishes with 401/403 unless the caller's role grants `access`; records the role. */
 export function requireRole(access: Access) {
   return async function requireRoleMiddleware(request: ControlRequest, env: ControlEnv): Promise<undefined> {
-    const role = await authenticate(request, env);
+    const caller = await authenticateCaller(request, env);
+    const role = caller?.role;
     if (!role) {
       const presented = request.headers.has("authorization");
       throw new MeshError("unauthorized", presented ? "invalid bearer token" : "missing bearer token", {
         headers: { "www-authenticate": presented ? `${CHALLENGE}, error="invalid_token"` : CHALLENGE },
       });
     }
-    if (access === "write" && role !== "admin") {
-      throw new MeshError("forbidden", `the ${role} role may not ${request.method} ${new URL(request.url).pathname}`);
+    // Both the route's own declaration and the shared RBAC table (when it lists the route) must agree.
+    const pathname = new URL(request.url).pathname;
+    const listed = classifyAdminRoute(request.method, pathname);
+    if (RANK[role] < NEEDS[access] || (listed !== null && !authorize(role, request.method, listed))) {
+      throw new MeshError("forbidden", `the ${role} role may not ${request.method} ${pathname}`);
     }
     request.role = role;
+    request.actor = caller?.actor ?? role;
     return undefined;
   };
 }

@@ -2,12 +2,15 @@
 import { Router } from "itty-router";
 import { MeshError } from "../../../shared/errors";
 import { applyRoutes } from "../routes/apply";
+import { adminTokenRoutes } from "../routes/admin-tokens";
 import { devRoutes } from "../routes/dev";
+import { identityRoutes } from "../routes/identity";
 import { metricsRoutes } from "../routes/metrics";
 import { publicRoutes } from "../routes/public";
 import { resourceRoutes } from "../routes/resources";
 import { revisionRoutes } from "../routes/revisions";
 import { statusRoutes } from "../routes/status";
+import { topologyRoutes } from "../routes/topology";
 import { toResponse } from "./respond";
 import type { ControlArgs, ControlRequest, ControlRouter } from "./types";
 
@@ -19,7 +22,10 @@ const GROUPS: readonly ((router: ControlRouter) => void)[] = [
   revisionRoutes,
   statusRoutes,
   metricsRoutes,
+  topologyRoutes,
   devRoutes,
+  identityRoutes,
+  adminTokenRoutes,
 ];
 
 export function createRouter(): ControlRouter {

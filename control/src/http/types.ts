@@ -3,7 +3,8 @@ import type { IRequest, RouterType } from "itty-router";
 import type { ControlEnv } from "../env";
 import type { Role } from "./auth";
 
-export type ControlRequest = IRequest & { role?: Role };
+/** `role` and `actor` are set by `requireRole`; `actor` is what history records (never a secret). */
+export type ControlRequest = IRequest & { role?: Role; actor?: string };
 
 export type ControlArgs = [env: ControlEnv, ctx: ExecutionContext];
 

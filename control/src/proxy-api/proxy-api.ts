@@ -2,8 +2,12 @@
 // many proxies polling cost the ControlPlane a few calls per second per control isolate.
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { controlPlane, type ControlEnv } from "../env";
+import type { EndpointHealthModel } from "../../../shared/model/resilience";
+import { currentHealth, forwardEjections } from "../health/endpoint-health";
 import { devFaults } from "./dev-faults";
+import { meshJwksText, meshJwksTextWithin } from "../identity/jwks-cache";
 import { heartbeatBuffer } from "./heartbeat-buffer";
+import { reportDelta } from "../telemetry/shards";
 import { cacheMs, snapshotCache } from "./snapshot-cache";
 
 export interface SnapshotRequest {
@@ -17,9 +21,15 @@ export interface SnapshotAnswer {
   revision: number;
   /** JSON text of a SnapshotModel; null when `servedRevision` is already the current revision. */
   snapshot: string | null;
+  /** The mesh JWKS (JSON text) that verifies identity tokens; sent on every poll, off the request path. */
+  jwks?: string;
+  /** Endpoint health (shared/model/resilience.ts EndpointHealthModel) for the resilience stages; absent when unavailable. */
+  health?: EndpointHealthModel;
 }
 
 const MAX_ID_CHARS = 200;
+/** How long a poll waits for the mesh JWKS (only the first, which makes the CA key, can be slow). */
+const JWKS_WAIT_MS = 500;
 
 export class ProxyApi extends WorkerEntrypoint<ControlEnv> {
   async getSnapshot(request: SnapshotRequest): Promise<SnapshotAnswer> {
@@ -39,7 +49,31 @@ export class ProxyApi extends WorkerEntrypoint<ControlEnv> {
     if (heartbeatBuffer.record(beat, now)) {
       this.ctx.waitUntil(heartbeatBuffer.flush((batch) => plane().heartbeat(batch), now));
     }
-    return { revision: current.revision, snapshot: current.revision === servedRevision ? null : current.json };
+    const jwks = await meshJwksTextWithin(this.env, JWKS_WAIT_MS, (p) => this.ctx.waitUntil(p));
+    const snapshot = current.revision === servedRevision ? null : current.json;
+    const answer: SnapshotAnswer =
+      jwks === undefined ? { revision: current.revision, snapshot } : { revision: current.revision, snapshot, jwks };
+    // Resilience (additive): ejections the proxy reports go to the HealthChecker in the background; endpoint
+    // health rides along with every answer (control/src/health).
+    const ejections = (request as { ejections?: unknown }).ejections;
+    if (ejections !== undefined) this.ctx.waitUntil(forwardEjections(this.env, ejections));
+    const health = await currentHealth(this.env, current.revision, now);
+    if (health !== undefined) answer.health = health;
+    return answer;
+  }
+
+  /**
+   * Additive (telemetry): a proxy's (or the shipper's) metrics delta, flushed in the background at most once a
+   * second per isolate; merged exactly once into its MetricsShard. Both answers mean "stored": ack it.
+   */
+  async reportMetrics(delta: unknown): Promise<{ result: "applied" | "duplicate" }> {
+    return reportDelta(this.env, delta);
+  }
+
+  /** Fresh mesh keys for a proxy that met an unknown `kid` (the proxy rate-limits these calls). */
+  async getJwks(): Promise<{ jwks: string }> {
+    if (devFaults.proxyApi === "unreachable") throw new Error("control plane unreachable (development fault)");
+    return { jwks: await meshJwksText(this.env, { fresh: true }) };
   }
 }
 

@@ -20,7 +20,7 @@ export function applyRoutes(router: ControlRouter): void {
       () =>
         controlPlane(env).apply(documents, {
           dryRun,
-          actor: request.role ?? "admin",
+          actor: request.actor ?? request.role ?? "admin",
           environment: meshEnvironment(env),
         }),
       { idempotent: false },

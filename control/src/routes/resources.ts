@@ -26,7 +26,7 @@ export function resourceRoutes(router: ControlRouter): void {
 
   router.delete(ONE, requireRole("write"), async (request, env) => {
     const { kind, namespace, name } = target(request.params);
-    const actor = request.role ?? "admin";
+    const actor = request.actor ?? request.role ?? "admin";
     const outcome = await planeCall(() => controlPlane(env).delete(kind, namespace, name, actor), {
       idempotent: false,
     });

@@ -15,7 +15,7 @@ export function revisionRoutes(router: ControlRouter): void {
 
   router.post("/v1/rollback", requireRole("write"), async (request, env) => {
     const revision = rollbackTarget(await readTextBody(request));
-    const actor = request.role ?? "admin";
+    const actor = request.actor ?? request.role ?? "admin";
     const outcome = await planeCall(() => controlPlane(env).rollback(revision, actor), { idempotent: false });
     invalidateSnapshotCache();
     return json({ revision: outcome.revision, rolledBackTo: revision, changed: outcome.changed });

@@ -53,6 +53,43 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    description: "mesh CA signing keys, workload credentials, admin API tokens",
+    statements: [
+      // One row per CA generation. The private key is AES-GCM sealed (control/src/identity/key-encryption.ts)
+      // and set to NULL once the key is superseded; the public JWK and root stay for the overlap window.
+      `CREATE TABLE signing_keys (
+        kid TEXT PRIMARY KEY,
+        public_jwk TEXT NOT NULL,
+        certificate TEXT NOT NULL,
+        private_key TEXT,
+        private_iv TEXT,
+        created_at INTEGER NOT NULL,
+        not_after INTEGER NOT NULL,
+        superseded_at INTEGER
+      )`,
+      // Only the SHA-256 digest of each secret is stored; the secret is shown once, when issued.
+      `CREATE TABLE workload_credentials (
+        namespace TEXT NOT NULL,
+        service TEXT NOT NULL,
+        digest TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        PRIMARY KEY (namespace, service)
+      )`,
+      `CREATE TABLE admin_tokens (
+        id TEXT PRIMARY KEY,
+        role TEXT NOT NULL,
+        digest TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        expires_at TEXT,
+        revoked_at TEXT,
+        revoked_by TEXT
+      )`,
+    ],
+  },
 ];
 
 /** Brings the database to the latest schema version; returns it. Call inside `transactionSync`. */

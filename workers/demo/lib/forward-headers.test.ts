@@ -15,6 +15,7 @@ describe("isPropagated", () => {
     ["x-b3-parentspanid", true],
     ["authorization", true],
     ["x-mesh-identity", false],
+    ["x-mesh-invocation-budget", true],
     ["x-mesh-principal", false],
     ["host", false],
     ["content-length", false],

@@ -11,6 +11,8 @@ const PROPAGATED = new Set([
   "authorization",
   "cookie",
   "user-agent",
+  // The platform's per-request invocation budget the edge proxy has left, so nested proxies retry within it.
+  "x-mesh-invocation-budget",
 ]);
 
 /** True when `name` (any case) is propagated. B3 multi-header (`x-b3-traceid`, `x-b3-spanid`, ...) goes by prefix. */

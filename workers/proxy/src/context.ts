@@ -1,7 +1,10 @@
 // The per-request context every stage reads and extends, and the one stage contract.
 import type { BackendModel, EndpointModel } from "../../../shared/model/snapshot";
 import type { RouteMatch } from "../../../shared/routing/match-route";
-import type { CompiledConfig, CompiledService } from "./config/compiled";
+import type { AuthzDecision, EndUserAuth } from "../../../shared/security/index";
+import type { TraceContext } from "../../../shared/telemetry/index";
+import type { CompiledConfig, CompiledService, EndpointSet } from "./config/compiled";
+import type { RequestResilience } from "./resilience/request-state";
 import type { ProxyEnv } from "./env";
 
 /** A stage finishes by returning a Response, or delegates to the rest of the pipeline with `next()`. */
@@ -48,4 +51,41 @@ export interface ProxyContext {
   target: UpstreamTarget | null;
   /** Uniform in [0, 1); a seam for deterministic tests. */
   random(): number;
+  /** Additive (telemetry): this hop's trace context; forwarding sends it upstream (W3C + B3). */
+  trace?: TraceContext;
+  /** Envoy-style response flags for the access log (`UO`, `UT`, `URX`, `UF`, `UR`, `DI`, `FI`, `RL`, `UH`). */
+  responseFlags: string[];
+  /** Upstream tries made for this request (0 when the proxy answered by itself). */
+  attempts: number;
+  /** Id of the endpoint the last try went to (the one whose answer the client got), or null. */
+  upstreamEndpoint: string | null;
+  /** The backend the balance stage chose for this request (once; each try then picks an endpoint of it). */
+  backend: BackendChoice | null;
+  /** Set by the retry stage for each upstream try: the body to send (a replayable copy) and the abort signal. */
+  upstreamTry: UpstreamTry | null;
+  /** Request deadline and per-request state of the resilience stages (workers/proxy/src/resilience). */
+  resilience: RequestResilience | null;
+  /** Additive (security): how the caller proved `principal` (binding, certificate, token), for logs. */
+  peerVia?: "binding" | "token" | "certificate" | null;
+  /** Additive (security): why a presented credential was refused, for logs (never in the response). */
+  authnFailure?: string;
+  /** Additive (security): the verified end-user JWT (RequestAuthentication), as `request.auth.*`. */
+  endUser?: EndUserAuth;
+  /** Additive (security): the authorization decision; `authzPolicy` names the deciding policy, for logs only. */
+  authz?: AuthzDecision;
+  authzPolicy?: string;
+}
+
+/** A backend of the matched route, with the endpoint set it resolves to. */
+export interface BackendChoice {
+  backend: BackendModel;
+  service: CompiledService;
+  set: EndpointSet;
+  /** `default/reviews` or `subset v2 of default/reviews`, for messages. */
+  label: string;
+}
+
+export interface UpstreamTry {
+  body: ReadableStream | ArrayBuffer | null;
+  signal: AbortSignal;
 }

@@ -1,4 +1,5 @@
 // The proxy's bindings: the wrangler-generated `Env` with the control RPC typed, plus settings parsed once.
+import type { RemoteEjectionModel } from "../../../shared/model/resilience";
 import { parseHostSuffixes } from "../../../shared/routing/host";
 
 /** Brief interface 2. Declared here because workers/ and control/ never import each other. */
@@ -6,22 +7,37 @@ export interface SnapshotRequest {
   proxyId: string;
   worker: string;
   servedRevision: number | null;
+  /** Additive (resilience): this isolate's outlier ejections, destination key → ejections, reported in the background. */
+  ejections?: Record<string, RemoteEjectionModel[]>;
 }
 export interface SnapshotAnswer {
   revision: number;
   /** JSON text of a SnapshotModel, or null when `servedRevision` is already current. */
   snapshot: string | null;
+  /** Additive (resilience): endpoint health (EndpointHealthModel), not part of a revision; validated on receipt. */
+  health?: unknown;
+  /** Additive (security): the mesh JWKS (JSON text) that verifies `x-mesh-identity` tokens. */
+  jwks?: string;
 }
 export interface ControlRpc {
   getSnapshot(request: SnapshotRequest): Promise<SnapshotAnswer>;
+  /** Additive (security): fresh mesh keys after an unknown kid; rate-limited by the caller. */
+  getJwks?(): Promise<{ jwks: string }>;
 }
 
-export interface ProxyEnv extends Omit<Env, "CONTROL" | "MESH_HOST_SUFFIXES" | "MESH_REFRESH_MS"> {
+export interface ProxyEnv extends Omit<Env, "CONTROL" | "MESH_HOST_SUFFIXES" | "MESH_REFRESH_MS" | "RATE_LIMIT"> {
   CONTROL: ControlRpc;
+  /** Global rate-limit counters: `RateLimitShard` of flaremesh-control (optional: without it global limits are off). */
+  RATE_LIMIT?: DurableObjectNamespace;
   MESH_HOST_SUFFIXES?: string;
   MESH_REFRESH_MS?: string;
   /** `<namespace>/<name>`: a per-service proxy that fronts only this service, whatever the Host. */
   MESH_SERVICE?: string;
+  /**
+   * Local mesh only: the secret by which the local mTLS listener proves that it set `request.cf`
+   * (Miniflare lets any client choose `request.cf`). Unset on Cloudflare, where the edge sets it.
+   */
+  MESH_TLS_LISTENER_SECRET?: string;
 }
 
 export interface Settings {

@@ -9,6 +9,7 @@ import { settingsOf, type ProxyEnv, type Settings } from "./env";
 import { requestIdFrom } from "./http/request-id";
 import { pipelineFor } from "./pipeline";
 import { rescue } from "./rescue";
+import { observe } from "./telemetry/observe";
 
 export interface Entry {
   mode: ProxyContext["mode"];
@@ -23,6 +24,9 @@ export async function handleRequest(
 ): Promise<Response> {
   const requestId = requestIdFrom(request.headers.get("x-request-id"));
   let res: Response;
+  // Telemetry wraps everything below, so errors (no config, unknown service) are observed too.
+  const observation = observe(request, env, exec, entry.caller, requestId);
+  let served: ProxyContext | null = null;
   try {
     const settings = settingsOf(env);
     const config = await getConfig(env, exec, settings.refreshMs);
@@ -45,11 +49,20 @@ export async function handleRequest(
       upstreamHost: url.host,
       target: null,
       random: Math.random,
+      trace: observation.trace,
+      responseFlags: [],
+      attempts: 0,
+      upstreamEndpoint: null,
+      backend: null,
+      upstreamTry: null,
+      resilience: null,
     };
+    served = ctx;
     res = await pipelineFor(config)(ctx);
   } catch (err) {
     res = rescue(err);
   }
+  observation.finish(res, served);
   if (res.status === 101) return res;
   try {
     res.headers.set("x-request-id", requestId);

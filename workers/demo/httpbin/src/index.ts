@@ -6,6 +6,7 @@ import { describeGet, describeWithBody, headersObject, origin } from "./echo";
 import { chooseStatus, NULL_BODY_STATUSES } from "./status";
 import { serverSentEvents, streamLines } from "./streams";
 import { websocketEcho } from "./websocket";
+import { recentRequests, remember } from "./recent";
 
 const MAX_DELAY_SECONDS = 10;
 const ENDPOINTS = [
@@ -23,6 +24,7 @@ const ENDPOINTS = [
   "/redirect/{n}",
   "/response-headers",
   "/health",
+  "/requests",
 ];
 const BODY_METHODS: Record<string, string> = { "/post": "POST", "/put": "PUT", "/patch": "PATCH", "/delete": "DELETE" };
 
@@ -61,6 +63,8 @@ export default {
     const url = new URL(request.url);
     const path = url.pathname;
     if (path === "/health") return health(env);
+    if (path === "/requests") return jsonResponse(env, { requests: recentRequests() });
+    remember(request);
     if (path === "/") return jsonResponse(env, { endpoints: ENDPOINTS });
     if (path === "/get") return jsonResponse(env, describeGet(request));
     if (path === "/headers") return jsonResponse(env, { headers: headersObject(request.headers) });

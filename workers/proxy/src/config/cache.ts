@@ -3,6 +3,8 @@ import { MeshError } from "../../../../shared/errors";
 import { parseSnapshot } from "../../../../shared/model/snapshot";
 import type { ProxyEnv, SnapshotAnswer } from "../env";
 import { compileConfig, type CompiledConfig } from "./compiled";
+import { ejectionReport, receiveHealth } from "../resilience/shared-health";
+import { receiveMeshJwks } from "../security/mesh-keys";
 
 export const WORKER_NAME = "flaremesh-proxy";
 /** How long a cold isolate's first request waits for configuration before answering `no_config`. */
@@ -57,6 +59,11 @@ export async function getConfig(env: ProxyEnv, exec: ExecutionContext, refreshMs
   throw noConfig();
 }
 
+/** This isolate's proxy id as reported in heartbeats (null before the first load); telemetry labels gauges with it. */
+export function currentProxyId(): string | null {
+  return state.proxyId;
+}
+
 function noConfig(): MeshError {
   return new MeshError("no_config", "the proxy has not loaded configuration from the control plane yet");
 }
@@ -84,10 +91,19 @@ async function loadOnce(env: ProxyEnv): Promise<boolean> {
   const served = state.current?.revision ?? null;
   state.proxyId ??= crypto.randomUUID();
   try {
+    const report = ejectionReport(Date.now());
     const answer = await withTimeout(
-      env.CONTROL.getSnapshot({ proxyId: state.proxyId, worker: WORKER_NAME, servedRevision: served }),
+      env.CONTROL.getSnapshot({
+        proxyId: state.proxyId,
+        worker: WORKER_NAME,
+        servedRevision: served,
+        ...(report === null ? {} : { ejections: report.ejections }),
+      }),
       LOAD_TIMEOUT_MS,
     );
+    report?.acknowledge();
+    receiveHealth(answer.health, Date.now());
+    receiveMeshJwks(answer.jwks);
     const next = accept(answer, served);
     if (next !== null) {
       state.current = next;

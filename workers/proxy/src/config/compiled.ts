@@ -27,6 +27,12 @@ export interface CompiledConfig {
   services: Map<string, CompiledService>;
   /** Conditions that can never match (invalid regexes), per service, for logs. */
   problems: string[];
+  /** Mesh-wide settings of the snapshot (MeshConfig: default timeout and retry policy, ...). */
+  mesh: SnapshotModel["mesh"];
+  /** Additive (telemetry): sinks and sampling of this revision, absent when no TelemetrySink exists. */
+  telemetry?: SnapshotModel["telemetry"];
+  /** Additive (telemetry): when the control plane created the revision (ISO 8601), for propagation lag. */
+  generatedAt?: string;
 }
 
 export function compileConfig(snapshot: SnapshotModel): CompiledConfig {
@@ -48,7 +54,15 @@ export function compileConfig(snapshot: SnapshotModel): CompiledConfig {
       subsets,
     });
   }
-  return { revision: snapshot.revision, trustDomain: snapshot.mesh.trustDomain, services, problems };
+  return {
+    revision: snapshot.revision,
+    trustDomain: snapshot.mesh.trustDomain,
+    services,
+    problems,
+    mesh: snapshot.mesh,
+    generatedAt: snapshot.generatedAt,
+    ...(snapshot.telemetry ? { telemetry: snapshot.telemetry } : {}),
+  };
 }
 
 function endpointSet(endpoints: EndpointModel[]): EndpointSet {

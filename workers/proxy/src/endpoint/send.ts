@@ -13,7 +13,8 @@ export interface OutboundRequest {
   /** Query string with its `?`, or ``. */
   search: string;
   headers: Headers;
-  body: ReadableStream | null;
+  /** A stream is sent once; an ArrayBuffer (a buffered body, see resilience/replay-body) can be sent again. */
+  body: ReadableStream | ArrayBuffer | null;
   signal?: AbortSignal;
 }
 
@@ -69,7 +70,10 @@ export async function sendToEndpoint(
       `flaremesh-proxy: endpoint ${endpoint.id} of ${serviceKey} failed:`,
       err instanceof Error ? err.message : err,
     );
-    throw new MeshError("upstream_unavailable", `endpoint ${endpoint.id} of ${serviceKey} is unavailable`);
+    const failure = new MeshError("upstream_unavailable", `endpoint ${endpoint.id} of ${serviceKey} is unavailable`);
+    // The runtime's error stays attached: retries and outlier detection classify it (shared/resilience/outcome).
+    failure.cause = err;
+    throw failure;
   }
 }
 

@@ -1,10 +1,10 @@
-// Balance: split between the route's backends by weight, then pick an endpoint of the chosen one.
+// Balance: split between the route's backends by weight, once per request. Each upstream try then picks an
+// endpoint of the chosen backend (resilience/endpoint-stage.ts), so that retries stay on one destination.
 import { MeshError } from "../../../../shared/errors";
 import { applyHeaderMutation } from "../../../../shared/routing/header-mutation";
 import { chooseWeighted } from "../../../../shared/routing/weighted";
 import { endpointsFor } from "../config/compiled";
 import type { ProxyContext, StageFactory } from "../context";
-import { pickEndpoint } from "../endpoint/pick";
 
 export const balance: StageFactory = (config) =>
   async function balance(ctx: ProxyContext, next) {
@@ -26,9 +26,7 @@ export const balance: StageFactory = (config) =>
     const set = endpointsFor(service, backend.subset);
     const what = backend.subset === undefined ? service.key : `subset ${backend.subset} of ${service.key}`;
     if (set === null) throw new MeshError("no_healthy_upstream", `${what} is not defined by any DestinationRule`);
-    const endpoint = pickEndpoint(set, service.loadBalancer, ctx);
-    if (endpoint === null) throw new MeshError("no_healthy_upstream", `${what} has no endpoints`);
-    ctx.target = { backend, service, endpoint };
+    ctx.backend = { backend, service, set, label: what };
     applyHeaderMutation(ctx.headers, backend.requestHeaders);
     const res = await next();
     if (res.status !== 101) applyHeaderMutation(res.headers, backend.responseHeaders);

@@ -2,6 +2,7 @@
 import type { ProxyContext, StageFactory } from "../context";
 import { isWebSocketUpgrade, stripHopByHop } from "../http/hop-by-hop";
 import { ensureTraceparent } from "../http/trace-context";
+import { propagateTrace } from "../telemetry/propagate";
 
 export const forwarding: StageFactory = () =>
   async function forwarding(ctx: ProxyContext, next) {
@@ -16,6 +17,7 @@ export const forwarding: StageFactory = () =>
     h.set("x-forwarded-proto", ctx.url.protocol.slice(0, -1));
     h.set("x-forwarded-host", ctx.url.host);
     h.set("x-request-id", ctx.requestId);
-    ensureTraceparent(h);
+    if (ctx.trace) propagateTrace(h, ctx.trace);
+    else ensureTraceparent(h);
     return next();
   };

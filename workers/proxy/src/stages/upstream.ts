@@ -13,7 +13,9 @@ export const upstream: StageFactory = () =>
       path: ctx.upstreamPath,
       search: ctx.url.search,
       headers: ctx.headers,
-      body: ctx.request.body,
+      // The retry stage hands each try its own copy of the body and its abort signal (timeouts).
+      body: ctx.upstreamTry === null ? ctx.request.body : ctx.upstreamTry.body,
+      ...(ctx.upstreamTry === null ? {} : { signal: ctx.upstreamTry.signal }),
     });
     // A WebSocket handshake answer carries the socket itself; it goes back untouched.
     if (res.status === 101 || res.webSocket !== null) return res;

@@ -1,0 +1,51 @@
+// The caller a verified client certificate names: `request.cf.tlsClientAuth`, set by the TLS terminator
+// (Cloudflare's edge, or the local mTLS listener), never by anything a client sends on the plain port.
+import { parseSpiffeId, principalFor, type PeerIdentity } from "../../../../shared/security/index";
+import type { ProxyContext } from "../context";
+import { derFromRfc9440, uriSubjectAltNames } from "./uri-san";
+
+/** Header by which the local mTLS listener proves it set `request.cf` (a per-run secret). */
+export const LISTENER_PROOF_HEADER = "x-mesh-tls-listener";
+
+interface TlsClientAuth {
+  certPresented?: unknown;
+  certVerified?: unknown;
+  /** RFC 9440 `:base64 DER:` of the leaf certificate (Cloudflare's `certRFC9440`). */
+  certRFC9440?: unknown;
+}
+
+/**
+ * Locally every client can send Miniflare's `MF-CF-Blob` header and so choose `request.cf` itself; the
+ * local mesh therefore gives the proxy a secret (`MESH_TLS_LISTENER_SECRET`) that only its mTLS listener
+ * knows, and without that proof `request.cf` is ignored. On Cloudflare (no secret) `request.cf` is the edge's.
+ */
+async function cfIsTrusted(ctx: ProxyContext): Promise<boolean> {
+  const secret = ctx.env.MESH_TLS_LISTENER_SECRET;
+  if (secret === undefined || secret === "") return true;
+  const proof = ctx.request.headers.get(LISTENER_PROOF_HEADER);
+  if (proof === null) return false;
+  const encoder = new TextEncoder();
+  const [a, b] = await Promise.all([
+    crypto.subtle.digest("SHA-256", encoder.encode(proof)),
+    crypto.subtle.digest("SHA-256", encoder.encode(secret)),
+  ]);
+  return crypto.subtle.timingSafeEqual(a, b);
+}
+
+export async function certificatePeer(ctx: ProxyContext): Promise<PeerIdentity> {
+  ctx.headers.delete(LISTENER_PROOF_HEADER);
+  // Egress arrives over a service binding: the caller Worker could set any `cf`; its binding is its identity.
+  if (ctx.mode !== "ingress") return { kind: "none" };
+  const auth = (ctx.request as { cf?: { tlsClientAuth?: TlsClientAuth } }).cf?.tlsClientAuth;
+  if (auth === undefined || auth === null || auth.certPresented !== "1") return { kind: "none" };
+  if (!(await cfIsTrusted(ctx))) return { kind: "none" };
+  if (auth.certVerified !== "SUCCESS") return { kind: "invalid", detail: "client certificate not verified" };
+  const der = typeof auth.certRFC9440 === "string" ? derFromRfc9440(auth.certRFC9440) : null;
+  const uris = der === null ? null : uriSubjectAltNames(der);
+  const spiffe = (uris ?? []).filter((u) => u.startsWith("spiffe://"));
+  const id = spiffe.length === 1 ? parseSpiffeId(spiffe[0] ?? "") : null;
+  if (id === null || id.trustDomain !== ctx.config.trustDomain) {
+    return { kind: "invalid", detail: "client certificate has no SPIFFE ID of this mesh" };
+  }
+  return { kind: "certificate", principal: principalFor(id.trustDomain, id.namespace, id.serviceAccount) };
+}

@@ -1,0 +1,42 @@
+// Verifying an `x-mesh-identity` token: pinned ES256, key from the mesh JWKS by kid, then the claim checks.
+import type { Jwk } from "../../../../shared/security/jwt-claims";
+import { selectVerificationKeys } from "../../../../shared/security/jwt-claims";
+import {
+  checkIdentityClaims,
+  readIdentityToken,
+  type VerifiedIdentity,
+} from "../../../../shared/security/identity-token";
+import { jwtFail, type JwtResult } from "../../../../shared/security/jwt-result";
+import { verifySignature } from "./signature";
+
+/** The mesh CA signs with ES256 only, so that is all a proxy accepts (no EdDSA, never HS* or none). */
+export const MESH_TOKEN_ALGORITHM = "ES256";
+
+export interface IdentityCheck {
+  trustDomain: string;
+  nowMs: number;
+  clockSkewSeconds?: number;
+}
+
+/**
+ * Decode (size-capped) → header (pinned alg, kid required) → key by kid → signature → iss/aud/exp/nbf/
+ * lifetime/sub. `unknown_kid` tells the caller that a key refresh might help.
+ */
+export async function verifyIdentityToken(
+  token: string,
+  keys: readonly Jwk[],
+  check: IdentityCheck,
+): Promise<JwtResult<VerifiedIdentity>> {
+  const read = readIdentityToken(token);
+  if (!read.ok) return read;
+  const { decoded, header } = read.value;
+  if (header.alg !== MESH_TOKEN_ALGORITHM) return jwtFail("alg_not_allowed", `algorithm ${header.alg} is not allowed`);
+  const candidates = selectVerificationKeys(keys, header);
+  if (!candidates.ok) return candidates;
+  for (const key of candidates.value) {
+    if (await verifySignature(header.alg, key, decoded.signingInput, decoded.signature)) {
+      return checkIdentityClaims(decoded.payload, check);
+    }
+  }
+  return jwtFail("bad_signature", "token signature does not verify");
+}

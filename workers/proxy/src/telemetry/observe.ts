@@ -1,0 +1,230 @@
+// Observes every request the proxy answers, errors included: metrics, the access log entry, the hop's span.
+import type { ProxyErrorCode } from "../../../../shared/errors";
+import {
+  RESPONSE_FLAGS,
+  buildAccessLog,
+  buildHttpSpan,
+  continueOrStart,
+  flagForErrorCode,
+  flagsToString,
+  record,
+  sampledForSink,
+  setGauge,
+  type RequestLabels,
+  type ResponseFlag,
+  type TraceContext,
+} from "../../../../shared/telemetry/index";
+import { currentProxyId } from "../config/cache";
+import type { CompiledConfig } from "../config/compiled";
+import type { CallerIdentity, ProxyContext } from "../context";
+import type { ProxyEnv } from "../env";
+import { isolateTelemetry } from "./isolate";
+import type { SendDelta } from "./metrics-flush";
+import { revisionTelemetry, type RevisionTelemetry } from "./revision";
+import { ship, type Outgoing, type TelemetryQueue } from "./ship";
+
+export interface Observation {
+  /** This hop's trace context: the caller's trace continued (W3C, then B3) or a new one. */
+  readonly trace: TraceContext;
+  /** Records the finished request; never throws and never waits. Per request. */
+  finish(res: Response, ctx: ProxyContext | null): void;
+}
+
+interface TelemetryEnv {
+  TELEMETRY_QUEUE?: TelemetryQueue;
+  CONTROL: { reportMetrics?: SendDelta };
+}
+
+const KNOWN_FLAGS = new Set<string>(RESPONSE_FLAGS);
+const randomBytes = (n: number) => crypto.getRandomValues(new Uint8Array(n));
+
+/** The last revision a request was served with: its sampling applies before a request's own config is known. */
+let latest: { config: CompiledConfig; telemetry: RevisionTelemetry; firstServedMs: number } | null = null;
+
+function noteConfig(config: CompiledConfig, nowMs: number): RevisionTelemetry {
+  if (latest?.config === config) return latest.telemetry;
+  const telemetry = revisionTelemetry(config);
+  if (latest === null || latest.telemetry.revision !== telemetry.revision) {
+    latest = { config, telemetry, firstServedMs: nowMs };
+  } else latest = { ...latest, config, telemetry };
+  return telemetry;
+}
+
+/** Gauges refreshed before each metrics flush: the revision this isolate serves and how late it got it. */
+function setConfigGauges(): void {
+  const proxy = currentProxyId();
+  if (latest === null || proxy === null) return;
+  const { registry } = isolateTelemetry();
+  setGauge(registry, "mesh_proxy_config_revision", { proxy }, latest.telemetry.revision);
+  const lagMs = latest.firstServedMs - latest.telemetry.createdMs;
+  if (Number.isFinite(lagMs))
+    setGauge(registry, "mesh_config_propagation_lag_seconds", { proxy }, Math.max(0, lagMs) / 1000);
+}
+
+/** Starts observing a request. `requestId` is the one the proxy forwards and returns. Per request. */
+export function observe(
+  request: Request,
+  env: ProxyEnv,
+  exec: ExecutionContext,
+  caller: CallerIdentity | null,
+  requestId: string,
+): Observation {
+  const startMs = Date.now();
+  const trace = continueOrStart(request.headers, randomBytes, {
+    samplingPercent: latest?.telemetry.samplingPercent ?? 100,
+  });
+  return {
+    trace,
+    finish(res, ctx) {
+      try {
+        finishRequest({ request, env, exec, caller, requestId, startMs, trace }, res, ctx);
+      } catch (err) {
+        // Telemetry must never turn a good answer into an error.
+        console.error("flaremesh-proxy: telemetry failed", err);
+      }
+    },
+  };
+}
+
+interface Started {
+  request: Request;
+  env: ProxyEnv;
+  exec: ExecutionContext;
+  caller: CallerIdentity | null;
+  requestId: string;
+  startMs: number;
+  trace: TraceContext;
+}
+
+function finishRequest(s: Started, res: Response, ctx: ProxyContext | null): void {
+  const endMs = Date.now();
+  const durationMs = Math.max(0, endMs - s.startMs);
+  const config = ctx?.config ?? latest?.config ?? null;
+  const revision = config === null ? null : noteConfig(config, endMs);
+  const errorCode = res.headers.get("x-mesh-error");
+  const flags = responseFlags(ctx, errorCode);
+  const flagText = flagsToString(flags);
+  const url = ctx?.url ?? new URL(s.request.url);
+  const destination = ctx?.destination.model ?? null;
+  const endpoint = ctx?.target?.endpoint ?? null;
+  const version = endpoint?.labels?.version;
+  const trustDomain = config?.trustDomain ?? "cluster.local";
+  const principal = ctx?.principal ?? null;
+
+  const labels: RequestLabels = {
+    source_workload: s.caller ? workloadName(s.caller.service, s.caller.version) : undefined,
+    source_workload_namespace: s.caller?.namespace,
+    source_principal: principal ?? undefined,
+    destination_service_name: destination?.name,
+    destination_service_namespace: destination?.namespace,
+    destination_workload: endpoint ? (endpoint.worker ?? endpoint.id) : undefined,
+    destination_version: version,
+    response_code: String(res.status),
+    response_flags: flagText,
+    request_protocol: "http",
+    connection_security_policy: s.caller ? "mutual_tls" : "none",
+  };
+  const { registry, flusher } = isolateTelemetry();
+  record(registry, labels, durationMs);
+
+  const telemetryEnv = s.env as unknown as TelemetryEnv;
+  const control = telemetryEnv.CONTROL;
+  flusher.schedule(s.exec, (delta) => control.reportMetrics!(delta), setConfigGauges);
+
+  if (revision === null) return;
+  const serviceKey = destination ? `${destination.namespace}/${destination.name}` : null;
+  const sinks = revision.sinksFor(serviceKey);
+  if (sinks.logs.length === 0 && sinks.traces.length === 0) return;
+
+  const upstreamId = ctx?.upstreamEndpoint ?? endpoint?.id;
+  const attempts = ctx ? Math.max(ctx.attempts, ctx.target ? 1 : 0) : 0;
+  const path = `${url.pathname}${url.search}`;
+  const items: Outgoing[] = [];
+  if (revision.accessLogs && sinks.logs.length > 0) {
+    const entry = buildAccessLog({
+      startMs: s.startMs,
+      durationMs,
+      requestId: s.requestId,
+      traceId: s.trace.traceId,
+      spanId: s.trace.spanId,
+      source: {
+        ...(principal ? { principal } : {}),
+        ...(s.caller ? { service: s.caller.service, namespace: s.caller.namespace } : {}),
+      },
+      destination: {
+        service: destination?.name ?? "unknown",
+        namespace: destination?.namespace ?? "unknown",
+        ...(version ? { version } : {}),
+        ...(destination ? { principal: `${trustDomain}/ns/${destination.namespace}/sa/${destination.name}` } : {}),
+      },
+      ...(ctx?.match ? { routeId: ctx.match.route.id } : {}),
+      method: s.request.method,
+      authority: url.host,
+      path,
+      protocol: s.request.headers.get("upgrade")?.toLowerCase() === "websocket" ? "websocket" : "HTTP/1.1",
+      status: res.status,
+      ...(endpoint
+        ? {
+            upstream: {
+              id: upstreamId ?? endpoint.id,
+              ...(endpoint.url ? { url: endpoint.url } : {}),
+              ...(endpoint.worker ? { worker: endpoint.worker } : {}),
+            },
+          }
+        : {}),
+      attempts,
+      flags,
+      ...(errorCode ? { errorCode } : {}),
+      ...(s.request.headers.get("user-agent") ? { userAgent: s.request.headers.get("user-agent")! } : {}),
+    });
+    items.push({ kind: "log", entry, sinks: sinks.logs });
+  }
+  const traceSinks = s.trace.sampled
+    ? sinks.traces.filter((sink) => sampledForSink(s.trace, sink.samplingPercent))
+    : [];
+  if (traceSinks.length > 0) {
+    const span = buildHttpSpan({
+      ctx: s.trace,
+      kind: "server",
+      startMs: s.startMs,
+      durationMs,
+      method: s.request.method,
+      scheme: url.protocol === "https:" ? "https" : "http",
+      target: path,
+      serverAddress: url.hostname,
+      ...(url.port ? { serverPort: Number(url.port) } : {}),
+      status: res.status,
+      protocolVersion: "1.1",
+      ...(s.request.headers.get("user-agent") ? { userAgent: s.request.headers.get("user-agent")! } : {}),
+      ...(errorCode ? { errorType: errorCode } : {}),
+      service: {
+        name: destination?.name ?? "unknown",
+        namespace: destination?.namespace ?? "unknown",
+        ...(version ? { version } : {}),
+      },
+      ...(s.caller ? { remote: { service: `${s.caller.service}.${s.caller.namespace}` } } : {}),
+      mesh: {
+        ...(ctx?.match ? { routeId: ctx.match.route.id } : {}),
+        responseFlags: flagText,
+        ...(upstreamId ? { upstreamId } : {}),
+        attempts,
+      },
+    });
+    items.push({ kind: "span", entry: span, sinks: traceSinks });
+  }
+  ship(s.exec, telemetryEnv.TELEMETRY_QUEUE, items);
+}
+
+/** Flags the stages recorded, plus the one the mesh error code implies (NR, UH, UF, FI…). */
+function responseFlags(ctx: ProxyContext | null, errorCode: string | null): ResponseFlag[] {
+  const flags = new Set<ResponseFlag>();
+  for (const f of ctx?.responseFlags ?? []) if (KNOWN_FLAGS.has(f)) flags.add(f as ResponseFlag);
+  const implied = errorCode === null ? undefined : flagForErrorCode(errorCode as ProxyErrorCode);
+  if (implied !== undefined) flags.add(implied);
+  return [...flags];
+}
+
+/** Istio names a workload after its deployment: `reviews-v2`. */
+function workloadName(service: string, version: string | null): string {
+  return version ? `${service}-${version}` : service;
+}

@@ -1,0 +1,89 @@
+// Hands access logs and spans to the telemetry queue in the background, batched per isolate; never on the request path.
+import type { TelemetrySinkModel } from "../../../../shared/model/telemetry";
+import { SHIPMENT_FORMAT, type Shipment, type ShipmentItem } from "../../../../shared/model/telemetry-shipment";
+import { inc, type AccessLogEntry, type SpanRecord } from "../../../../shared/telemetry/index";
+import { isolateRegistry } from "./isolate";
+
+export type Outgoing =
+  | { kind: "log"; entry: AccessLogEntry; sinks: readonly TelemetrySinkModel[] }
+  | { kind: "span"; entry: SpanRecord; sinks: readonly TelemetrySinkModel[] };
+
+/** The producer side of the queue the telemetry Worker consumes. */
+export interface TelemetryQueue {
+  send(body: Shipment, options?: { contentType?: "json" }): Promise<unknown>;
+}
+
+/** Entries waiting in the isolate; beyond it the oldest are dropped (and counted), so memory stays bounded. */
+const OUTBOX_CAPACITY = 2_000;
+/** Entries per queue message (messages must stay well under the queue's 128 KB limit). */
+const ITEMS_PER_MESSAGE = 50;
+/** How long entries gather before they are sent, so nearby requests share a message. */
+const GATHER_MS = 50;
+
+const outbox: Outgoing[] = [];
+let scheduled = false;
+
+function countDropped(items: readonly Outgoing[]): void {
+  const registry = isolateRegistry();
+  for (const item of items) {
+    for (const sink of item.sinks) inc(registry, "mesh_telemetry_dropped_total", { sink: sink.id, kind: item.kind });
+  }
+}
+
+/** Queues entries for shipping and makes sure a background send is scheduled. Per request. */
+export function ship(
+  exec: Pick<ExecutionContext, "waitUntil">,
+  queue: TelemetryQueue | undefined,
+  items: readonly Outgoing[],
+): void {
+  if (items.length === 0) return;
+  if (queue === undefined) {
+    countDropped(items);
+    return;
+  }
+  outbox.push(...items);
+  if (outbox.length > OUTBOX_CAPACITY) countDropped(outbox.splice(0, outbox.length - OUTBOX_CAPACITY));
+  if (scheduled) return;
+  scheduled = true;
+  exec.waitUntil(
+    sleep(GATHER_MS)
+      .then(() => drain(queue))
+      .finally(() => {
+        scheduled = false;
+      }),
+  );
+}
+
+async function drain(queue: TelemetryQueue): Promise<void> {
+  while (outbox.length > 0) {
+    const chunk = outbox.splice(0, ITEMS_PER_MESSAGE);
+    try {
+      await queue.send(toShipment(chunk), { contentType: "json" });
+    } catch (err) {
+      countDropped(chunk);
+      console.warn("flaremesh-proxy: telemetry queue send failed:", err instanceof Error ? err.message : err);
+    }
+  }
+}
+
+/** The message for a chunk: each sink once, items pointing at it by index. */
+export function toShipment(chunk: readonly Outgoing[]): Shipment {
+  const sinks: TelemetrySinkModel[] = [];
+  const index = new Map<TelemetrySinkModel, number>();
+  const items: ShipmentItem[] = chunk.map((item) => {
+    const to = item.sinks.map((sink) => {
+      let i = index.get(sink);
+      if (i === undefined) {
+        i = sinks.push(sink) - 1;
+        index.set(sink, i);
+      }
+      return i;
+    });
+    return item.kind === "log" ? { kind: "log", to, entry: item.entry } : { kind: "span", to, entry: item.entry };
+  });
+  return { format: SHIPMENT_FORMAT, sinks, items };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
