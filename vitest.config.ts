@@ -46,6 +46,7 @@ export default defineConfig({
             "test/security/**/*.test.ts",
             "test/traffic/**/*.test.ts",
             "test/resilience/**/*.test.ts",
+            "test/bench/**/*.test.ts",
             "test/reliability/**/*.test.ts",
           ],
           testTimeout: 60_000,

@@ -70,7 +70,7 @@ describe("isServerError / isGatewayError", () => {
     [{ failure: "connect-failure", delivered: "no" }, true, true],
     [{ failure: "reset", delivered: "yes" }, true, true],
     [{ failure: "timeout", timedOut: "per-try", delivered: "unknown" }, true, true],
-    [{ failure: "timeout", timedOut: "request", delivered: "unknown" }, false, false],
+    [{ failure: "timeout", timedOut: "request", delivered: "unknown" }, true, true],
     [{ failure: "overflow", delivered: "no" }, false, false],
     [{ failure: "cancelled", delivered: "unknown" }, false, false],
   ])("%j → 5xx %s, gateway %s", (outcome, server, gateway) => {

@@ -93,7 +93,11 @@ export function isGatewayError(outcome: TryOutcome): boolean {
   return outcome.status === 502 || outcome.status === 503 || outcome.status === 504;
 }
 
-/** Failures attributable to the endpoint (not to the breaker, the client, or the overall deadline). */
+/**
+ * Failures attributable to the endpoint (not to the breaker or the client). A timeout counts whichever
+ * deadline expired — per try or the whole request — because the endpoint held the try past it: Envoy, too,
+ * reports a local-origin timeout to outlier detection as a 504.
+ */
 function isUpstreamFault(outcome: TryOutcome): boolean {
   switch (outcome.failure) {
     case "connect-failure":
@@ -101,7 +105,7 @@ function isUpstreamFault(outcome: TryOutcome): boolean {
     case "refused-stream":
       return true;
     case "timeout":
-      return outcome.timedOut !== "request";
+      return true;
     default:
       return false;
   }

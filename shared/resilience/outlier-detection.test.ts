@@ -54,13 +54,12 @@ describe("recordResult", () => {
     expect(endpointStatus(s, "a", 30_000, c)).toBe("half-open");
   });
 
-  it("counts connection failures and per-try timeouts; ignores overflow, cancellation and request timeouts", () => {
+  it("counts connection failures and timeouts; ignores overflow and cancellation", () => {
     const s = createOutlierState(["a", "b"]);
     const c = cfg({ consecutive5xxErrors: 2 });
     for (const o of [
       { failure: "overflow", delivered: "no" },
       { failure: "cancelled", delivered: "unknown" },
-      { failure: "timeout", timedOut: "request", delivered: "unknown" },
     ] as TryOutcome[]) {
       expect(recordResult(s, "a", o, 0, c)).toEqual({});
     }
@@ -69,6 +68,9 @@ describe("recordResult", () => {
     expect(recordResult(s, "a", { failure: "timeout", timedOut: "per-try", delivered: "unknown" }, 0, c)).toEqual({
       ejected: "a",
     });
+    // A request-deadline timeout is the endpoint holding the try too long as well.
+    recordResult(s, "b", { failure: "timeout", timedOut: "request", delivered: "unknown" }, 0, c);
+    expect(s.endpoints.get("b")!.consecutive5xx).toBe(1);
   });
 
   it("gateway detector: 502/503/504 count, a 500 resets it", () => {

@@ -65,7 +65,6 @@ export function recordResult(
   const rec = state.endpoints.get(endpointId);
   if (rec === undefined) return {};
   if (outcome.failure === "overflow" || outcome.failure === "cancelled") return {};
-  if (outcome.failure === "timeout" && outcome.timedOut === "request") return {};
   const serverError = isServerError(outcome);
   const status = statusOf(rec, nowMs, cfg);
   // A late answer to a request sent before the ejection says nothing new.
