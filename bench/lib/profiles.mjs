@@ -1,0 +1,43 @@
+// How long and how big each benchmark phase is: `full` (the recorded run, ≤ 10 min), `quick` (~1 min, for
+// development) and `tiny` (seconds per configuration, for the smoke test: numbers, not meaningful ones).
+export const PROFILES = {
+  full: {
+    connections: 16,
+    warmupS: 3,
+    durationS: 10,
+    scaleDurationS: 5,
+    scaleRoutes: [10, 10_000],
+    propagationApplies: 50,
+    largeServices: 1000,
+    largeRoutesPerService: 10,
+    largePropagationApplies: 50,
+    coldStarts: 5,
+    routeScale: { budgetMs: 1000, reps: 5 },
+  },
+  quick: {
+    connections: 16,
+    warmupS: 1,
+    durationS: 3,
+    scaleDurationS: 2,
+    scaleRoutes: [10, 10_000],
+    propagationApplies: 10,
+    largeServices: 200,
+    largeRoutesPerService: 10,
+    largePropagationApplies: 5,
+    coldStarts: 2,
+    routeScale: { budgetMs: 200, reps: 3 },
+  },
+  tiny: {
+    connections: 4,
+    warmupS: 0.5,
+    durationS: 1,
+    scaleDurationS: 1,
+    scaleRoutes: [10, 1_000],
+    propagationApplies: 2,
+    largeServices: 20,
+    largeRoutesPerService: 10,
+    largePropagationApplies: 2,
+    coldStarts: 1,
+    routeScale: { budgetMs: 30, reps: 1 },
+  },
+};

@@ -1,0 +1,146 @@
+// Starts each benchmarked configuration in a workerd (Miniflare) of its own, so that each one's CPU and memory can
+// be read from /proc: the floor Worker, the naive Worker + Durable Object, and flaremesh (proxy in one workerd;
+// control plane + telemetry shipper in another, joined by bench/workers/bridge-*.mjs over loopback).
+import { mkdtempSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  DEV_ADMIN_TOKEN,
+  ROOT,
+  bundleWorker,
+  readWorkerConfig,
+  request,
+  toMiniflareWorker,
+} from "../../scripts/lib/local-mesh.mjs";
+import { withNewWorkerd } from "./proc.mjs";
+
+const COMPATIBILITY_DATE = "2026-11-01";
+const benchWorker = (file) => fileURLToPath(new URL(`../workers/${file}`, import.meta.url));
+
+async function miniflare(workers, { inspectorPort } = {}) {
+  const { Miniflare, convertV4MiniflareOptions, Log, LogLevel } = await import("miniflare");
+  const v4 = { host: "127.0.0.1", port: 0, log: new Log(LogLevel.WARN), workers };
+  if (inspectorPort !== undefined) v4.inspectorPort = inspectorPort;
+  const options = convertV4MiniflareOptions(v4);
+  options.enableDevRegistry = false;
+  const { value: mf, pid } = await withNewWorkerd(async () => {
+    const instance = new Miniflare(options);
+    await instance.ready;
+    return instance;
+  });
+  const url = await mf.ready;
+  return { mf, pid, port: Number(url.port), stop: () => mf.dispose() };
+}
+
+function plainWorker(name, file, extra = {}) {
+  return { name, modules: true, scriptPath: benchWorker(file), compatibilityDate: COMPATIBILITY_DATE, ...extra };
+}
+
+export function startFloor(upstreamUrl) {
+  return miniflare([plainWorker("bench-floor", "floor.mjs", { bindings: { UPSTREAM: upstreamUrl } })]);
+}
+
+export function startNaive(upstreamUrl, routes) {
+  return miniflare([
+    plainWorker("bench-naive", "naive.mjs", {
+      bindings: { UPSTREAM: upstreamUrl, ROUTES: String(routes) },
+      durableObjects: { ROUTE_TABLE: { className: "RouteTable", useSQLite: true } },
+    }),
+  ]);
+}
+
+let buildDir = null;
+const bundles = new Map();
+/** Each mesh Worker bundled once per benchmark run, exactly as the local mesh bundles it. */
+async function meshWorker(configPath) {
+  buildDir ??= mkdtempSync(join(tmpdir(), "flaremesh-bench-"));
+  let entry = bundles.get(configPath);
+  if (entry === undefined) {
+    const config = await readWorkerConfig(join(ROOT, configPath));
+    entry = { config, scriptPath: await bundleWorker(config, buildDir) };
+    bundles.set(configPath, entry);
+  }
+  return entry;
+}
+
+/** Control plane (admin API on Host control.localhost), telemetry shipper, and the bridge's far end (default host). */
+export async function startControl({ adminToken = DEV_ADMIN_TOKEN } = {}) {
+  const control = await meshWorker("wrangler.toml");
+  const telemetry = await meshWorker("infra/telemetry.toml");
+  const controlWorker = toMiniflareWorker(control.config, control.scriptPath, {
+    MESH_ENV: "development",
+    MESH_ADMIN_TOKEN: adminToken,
+  });
+  controlWorker.routes = ["control.localhost/*"];
+  const workers = [
+    plainWorker("bench-bridge-server", "bridge-server.mjs", {
+      serviceBindings: { CONTROL: { name: control.config.name, entrypoint: "ProxyApi" } },
+      queueProducers: { TELEMETRY_QUEUE: { queueName: "flaremesh-telemetry" } },
+    }),
+    controlWorker,
+    toMiniflareWorker(telemetry.config, telemetry.scriptPath),
+  ];
+  const started = await miniflare(workers);
+  const api = async (method, path, body, { contentType = "application/yaml", token = adminToken } = {}) => {
+    const headers = { authorization: `Bearer ${token}` };
+    if (body !== undefined) headers["content-type"] = contentType;
+    const res = await request(started.port, "control.localhost", path, { method, headers, body });
+    let json;
+    try {
+      json = JSON.parse(res.body);
+    } catch {
+      json = undefined;
+    }
+    return { ...res, json };
+  };
+  await waitFor(async () => (await api("GET", "/healthz")).status === 200, 30_000, "control plane healthy");
+  return { ...started, api, adminToken };
+}
+
+/**
+ * The real proxy, bundled from infra/proxy.toml, with CONTROL and TELEMETRY_QUEUE bridged to `control`. Global
+ * rate limits (RATE_LIMIT, a Durable Object of the control Worker) are not bound: the realistic configuration
+ * has none, and the proxy treats the binding as optional.
+ */
+export async function startProxy(controlPort, vars = {}, { inspectorPort } = {}) {
+  const proxy = await meshWorker("infra/proxy.toml");
+  const worker = toMiniflareWorker(proxy.config, proxy.scriptPath, {
+    MESH_TLS_LISTENER_SECRET: randomBytes(32).toString("base64url"),
+    ...vars,
+  });
+  worker.serviceBindings = {
+    CONTROL: { name: "bench-bridge-client", entrypoint: "ProxyApi" },
+    TELEMETRY_QUEUE: { name: "bench-bridge-client", entrypoint: "TelemetryQueue" },
+  };
+  worker.durableObjects = {};
+  delete worker.queueProducers;
+  const bridge = plainWorker("bench-bridge-client", "bridge-client.mjs", {
+    bindings: { BRIDGE_URL: `http://127.0.0.1:${controlPort}` },
+  });
+  if (inspectorPort !== undefined) worker.unsafeInspectorProxy = true;
+  const started = await miniflare([worker, bridge], { inspectorPort });
+  return {
+    ...started,
+    /** Calls the proxy made to the control plane so far, by method, and the size of the last snapshot received. */
+    async bridgeCounts() {
+      const res = await (await started.mf.getWorker("bench-bridge-client")).fetch("http://bridge/counts");
+      return res.json();
+    },
+  };
+}
+
+export async function waitFor(check, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ""}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

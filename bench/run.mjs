@@ -1,0 +1,428 @@
+// `npm run bench [-- --quick | --tiny] [--out FILE]`: the benchmark suite. Runs every configuration side by side
+/* global performance */
+// against the same loopback upstream with the same client, measures the scaling, propagation, control-plane and
+// cold-start numbers, writes bench/results.json and prints a table. Loads target 127.0.0.1 only and stop by themselves.
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { stringify } from "yaml";
+import { request } from "../scripts/lib/local-mesh.mjs";
+import { proxyBundleSize } from "./lib/bundle-size.mjs";
+import {
+  BENCH_PATH,
+  BENCH_TENANT,
+  CLIENT_SERVICE,
+  ROUTES,
+  largeMesh,
+  probeConfig,
+  realisticConfig,
+  scalePath,
+  scaleService,
+} from "./lib/config.mjs";
+import { loadRun, round } from "./lib/load.mjs";
+import { machineInfo, nginxPath } from "./lib/machine.mjs";
+import { PROFILES } from "./lib/profiles.mjs";
+import { routeScaling } from "./lib/route-scale.mjs";
+import { evaluateTargets, printTable } from "./lib/report.mjs";
+import { startUpstream } from "./lib/upstream.mjs";
+import { startControl, startFloor, startNaive, startProxy } from "./lib/workerd.mjs";
+
+const args = process.argv.slice(2);
+const profileName = args.includes("--tiny") ? "tiny" : args.includes("--quick") ? "quick" : "full";
+const outIndex = args.indexOf("--out");
+const outFile = outIndex !== -1 ? args[outIndex + 1] : fileURLToPath(new URL("./results.json", import.meta.url));
+const P = PROFILES[profileName];
+const log = (line) => process.stderr.write(`bench: ${line}\n`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const now = () => performance.now();
+
+function percentile(values, p) {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+const summary = (values) => ({
+  n: values.length,
+  p50: round(percentile(values, 50), 1),
+  p99: round(percentile(values, 99), 1),
+  max: round(Math.max(...values), 1),
+});
+
+const results = {
+  profile: profileName,
+  meta: { ...machineInfo(), startedAt: new Date().toISOString() },
+  settings: {
+    connections: P.connections,
+    warmupS: P.warmupS,
+    durationS: P.durationS,
+    client: "autocannon (in the benchmark process), pipelining 1",
+    upstream: "Node HTTP server in its own process on 127.0.0.1, fixed 38-byte JSON body",
+    request: `GET ${BENCH_PATH} with Host bench.localhost, x-tenant, x-mesh-identity (same bytes for every configuration)`,
+  },
+  configurations: {},
+  notes: [],
+};
+
+async function firstOk(port, host, path, headers, timeoutMs = 10_000) {
+  const t0 = now();
+  for (;;) {
+    const res = await request(port, host, path, { headers });
+    if (res.status === 200) return { ms: now() - t0, res };
+    if (now() - t0 > timeoutMs)
+      throw new Error(`no 200 from ${host}${path} within ${timeoutMs} ms: ${res.status} ${res.body}`);
+    await sleep(10);
+  }
+}
+
+async function applyYaml(control, docs) {
+  const body = docs.map((d) => stringify(d)).join("---\n");
+  const t0 = now();
+  const res = await control.api("POST", "/v1/apply", body);
+  const ms = now() - t0;
+  if (res.status !== 200) throw new Error(`apply failed: ${res.status} ${res.body.slice(0, 500)}`);
+  return { ms, revision: res.json.revision };
+}
+
+async function applyJson(control, docs) {
+  const t0 = now();
+  const res = await control.api("POST", "/v1/apply", JSON.stringify(docs), { contentType: "application/json" });
+  const ms = now() - t0;
+  if (res.status !== 200) throw new Error(`apply failed: ${res.status} ${res.body.slice(0, 500)}`);
+  return { ms, revision: res.json.revision, bytes: JSON.stringify(docs).length };
+}
+
+async function identityToken(control) {
+  const cred = await control.api("POST", "/v1/credentials", JSON.stringify({ service: CLIENT_SERVICE }), {
+    contentType: "application/json",
+  });
+  if (cred.status !== 201) throw new Error(`credential: ${cred.status} ${cred.body}`);
+  const tok = await control.api("POST", "/v1/identity/token", undefined, { token: cred.json.credential });
+  if (tok.status !== 200) throw new Error(`identity token: ${tok.status} ${tok.body}`);
+  return tok.json.token;
+}
+
+/** Time from an apply returning to the proxy answering with the new revision's response header, over `count` applies. */
+async function propagation(control, proxy, upstreamUrl, count, label) {
+  const lags = [];
+  const applies = [];
+  let timeouts = 0;
+  for (let i = 0; i < count; i++) {
+    const value = `${label}-${i}-${Date.now()}`;
+    const applied = await applyYaml(control, probeConfig({ upstreamUrl, value }));
+    applies.push(applied.ms);
+    const t0 = now();
+    for (;;) {
+      const res = await request(proxy.port, "probe.localhost", "/probe");
+      if (res.headers["x-bench-rev"] === value) {
+        lags.push(now() - t0);
+        break;
+      }
+      if (now() - t0 > 10_000) {
+        timeouts++;
+        lags.push(Infinity);
+        break;
+      }
+      await sleep(2);
+    }
+    // Decorrelate applies from the proxy's refresh timer.
+    await sleep(Math.random() * 100);
+  }
+  return { applyToServedMs: summary(lags), applyMs: summary(applies), timeouts };
+}
+
+async function measureDirect(upstream, headers) {
+  log("direct: client → upstream");
+  results.configurations.direct = {
+    ...(await loadRun({ url: `${upstream.url}${BENCH_PATH}`, headers, ...loadShape(), pids: [upstream.pid] })),
+    processes: ["upstream"],
+  };
+}
+
+const loadShape = () => ({ connections: P.connections, durationS: P.durationS, warmupS: P.warmupS });
+
+async function measureFloor(upstream, headers) {
+  log("floor: client → forwarding Worker → upstream");
+  const t0 = now();
+  const floor = await startFloor(upstream.url);
+  const readyMs = now() - t0;
+  try {
+    const first = await firstOk(floor.port, "bench.localhost", BENCH_PATH, headers);
+    const load = await loadRun({
+      url: `http://127.0.0.1:${floor.port}${BENCH_PATH}`,
+      headers,
+      ...loadShape(),
+      pids: [floor.pid, upstream.pid],
+    });
+    results.configurations.floor = { ...load, processes: ["workerd (floor Worker)", "upstream"] };
+    results.coldStart = { floor: { workerdReadyMs: round(readyMs, 1), firstResponseMs: round(first.ms, 1) } };
+  } finally {
+    await floor.stop();
+  }
+}
+
+async function measureNaive(upstream, headers) {
+  log("naive: client → Worker that asks a Durable Object for the route → upstream");
+  const naive = await startNaive(upstream.url, ROUTES);
+  try {
+    await firstOk(naive.port, "bench.localhost", BENCH_PATH, headers);
+    const calls = async () =>
+      JSON.parse((await request(naive.port, "bench.localhost", "/__bench/do-calls")).body).calls;
+    let before = 0;
+    const load = await loadRun({
+      url: `http://127.0.0.1:${naive.port}${BENCH_PATH}`,
+      headers,
+      ...loadShape(),
+      pids: [naive.pid, upstream.pid],
+      beforeMeasured: async () => {
+        before = await calls();
+      },
+    });
+    const total = (await calls()) - before;
+    results.configurations.naive = { ...load, processes: ["workerd (naive Worker + Durable Object)", "upstream"] };
+    results.hotPath = {
+      naive: {
+        durableObjectCalls: total,
+        perRequest: round(total / Math.max(1, load.requests), 3),
+        note: "RouteTable RPCs during the measured run (each answers from SQLite); one per request by design",
+      },
+    };
+  } finally {
+    await naive.stop();
+  }
+}
+
+async function measureFlaremesh(upstream, baseHeaders) {
+  log("flaremesh: starting control plane and proxy (each in its own workerd)");
+  const control = await startControl();
+  let proxy = await startProxy(control.port);
+  try {
+    const applied = await applyYaml(
+      control,
+      realisticConfig({ upstreamUrl: upstream.url, receiverUrl: upstream.receiverUrl, strict: true }),
+    );
+    const token = await identityToken(control);
+    const headers = { ...baseHeaders, "x-mesh-identity": token };
+    const first = await firstOk(proxy.port, "bench.localhost", BENCH_PATH, headers);
+    if (first.res.headers["x-bench-route"] !== "r151")
+      throw new Error("the benchmark request did not match route r151");
+    const unauthenticated = await request(proxy.port, "bench.localhost", BENCH_PATH, { headers: baseHeaders });
+    if (unauthenticated.status !== 401) throw new Error(`STRICT not enforced: ${unauthenticated.status}`);
+    results.flaremeshConfig = {
+      revision: applied.revision,
+      routes: ROUTES,
+      peerAuthentication: "STRICT (verified x-mesh-identity token; a request without one answers 401)",
+      resources: [
+        "Service×2",
+        "VirtualService (200 routes)",
+        "DestinationRule (outlierDetection)",
+        "PeerAuthentication",
+        "AuthorizationPolicy",
+        "TelemetrySink http-json (logs + traces, 100%)",
+      ],
+      matchedRoute: "r151 (after ~75 header/regex candidates)",
+    };
+
+    log("flaremesh: load run");
+    const before = await proxy.bridgeCounts();
+    const received = await upstream.receiverStats();
+    const load = await loadRun({
+      url: `http://127.0.0.1:${proxy.port}${BENCH_PATH}`,
+      headers,
+      ...loadShape(),
+      pids: [proxy.pid, control.pid, upstream.pid],
+    });
+    const after = await proxy.bridgeCounts();
+    await sleep(2500); // let the last telemetry batches ship
+    const receivedAfter = await upstream.receiverStats();
+    results.configurations.flaremesh = {
+      ...load,
+      processes: ["workerd (proxy)", "workerd (control plane + telemetry shipper)", "upstream"],
+    };
+    const delta = {};
+    for (const k of Object.keys(after.counts)) delta[k] = after.counts[k] - before.counts[k];
+    const doReachable = delta.getSnapshot + delta.getJwks + delta.reportMetrics;
+    // What the background alone may make in that time, whatever the request rate: a config poll per refresh
+    // interval (250 ms → 4/s) and a metrics flush per second, doubled for timer slack and acknowledging polls.
+    // A per-request call would exceed it by thousands.
+    const backgroundBudget = Math.ceil(load.durationS) * 2 * (4 + 1) + 6;
+    results.hotPath.flaremesh = {
+      requests: load.requests,
+      controlCalls: delta,
+      controlCallsPerSecond: round(doReachable / load.durationS, 2),
+      controlCallsPerRequest: round(doReachable / Math.max(1, load.requests), 5),
+      backgroundBudget,
+      durableObjectRequestsOnHotPath: Math.max(0, doReachable - backgroundBudget),
+      note:
+        "every call from the proxy to the control plane (the only way it reaches a Durable Object) is counted by the bridge; " +
+        "they are background polls (config ~4/s, metrics 1/s), independent of the request rate, and never awaited by a request",
+    };
+    results.telemetry = {
+      receiverPosts: receivedAfter.posts - received.posts,
+      receiverItems: receivedAfter.items - received.items,
+      note: "access-log entries and spans that reached the http-json sink during the load run (plus 2.5 s to drain)",
+    };
+
+    log("flaremesh: config propagation (small mesh)");
+    results.propagation = {
+      small: { services: 3, ...(await propagation(control, proxy, upstream.url, P.propagationApplies, "small")) },
+    };
+
+    log("flaremesh: cold start");
+    const colds = [];
+    const freshToken = await identityToken(control);
+    for (let i = 0; i < P.coldStarts; i++) {
+      const t0 = now();
+      const fresh = await startProxy(control.port);
+      const readyMs = now() - t0;
+      try {
+        const t1 = now();
+        const res = await request(fresh.port, "bench.localhost", BENCH_PATH, {
+          headers: { ...baseHeaders, "x-mesh-identity": freshToken },
+        });
+        const firstMs = now() - t1;
+        if (res.status !== 200) throw new Error(`cold proxy answered ${res.status}: ${res.body}`);
+        const t2 = now();
+        await request(fresh.port, "bench.localhost", BENCH_PATH, {
+          headers: { ...baseHeaders, "x-mesh-identity": freshToken },
+        });
+        colds.push({ readyMs, firstMs, secondMs: now() - t2 });
+      } finally {
+        await fresh.stop();
+      }
+    }
+    results.coldStart.flaremesh = {
+      runs: colds.length,
+      workerdReadyMs: summary(colds.map((c) => c.readyMs)),
+      firstResponseMs: summary(colds.map((c) => c.firstMs)),
+      secondResponseMs: summary(colds.map((c) => c.secondMs)),
+      note: "first response = fresh isolate with no config: loads the snapshot over RPC (bridged), compiles it, then proxies",
+    };
+
+    log("flaremesh: end-to-end rps at 10 vs 10,000 routes");
+    const scale = {};
+    for (const routes of P.scaleRoutes) {
+      const name = `scale${routes}`;
+      for (const batch of scaleService({ name, routes, upstreamUrl: upstream.url })) await applyJson(control, batch);
+      const path = scalePath(routes);
+      await firstOk(proxy.port, `${name}.localhost`, path, { ...baseHeaders, host: `${name}.localhost` });
+      const run = await loadRun({
+        url: `http://127.0.0.1:${proxy.port}${path}`,
+        headers: { ...baseHeaders, host: `${name}.localhost` },
+        connections: P.connections,
+        durationS: P.scaleDurationS,
+        warmupS: P.warmupS,
+        pids: [proxy.pid],
+      });
+      scale[routes] = {
+        rps: run.rps,
+        latencyMs: run.latencyMs,
+        proxyCpuMsPerRequest: run.cpuMsPerRequest[0],
+        non2xx: run.non2xx,
+      };
+    }
+    results.routeScaling = { endToEnd: scale };
+
+    log(
+      `flaremesh: control plane at ${P.largeServices} services / ${P.largeServices * P.largeRoutesPerService} routes`,
+    );
+    const batches = largeMesh({
+      upstreamUrl: upstream.url,
+      count: P.largeServices,
+      routesPerService: P.largeRoutesPerService,
+    });
+    const batchResults = [];
+    for (const docs of batches) batchResults.push(await applyJson(control, docs));
+    const largeProp = await propagation(control, proxy, upstream.url, P.largePropagationApplies, "large");
+    const counts = await proxy.bridgeCounts();
+    // Everything in the snapshot by then: the large mesh, the route-scaling Services and the realistic config.
+    const meshRoutes =
+      P.largeServices * P.largeRoutesPerService + P.scaleRoutes.reduce((sum, n) => sum + n, 0) + ROUTES + 1;
+    results.controlPlane = {
+      services: P.largeServices,
+      routes: P.largeServices * P.largeRoutesPerService,
+      meshServicesInSnapshot: P.largeServices + 3 + P.scaleRoutes.length,
+      meshRoutesInSnapshot: meshRoutes,
+      batches: batches.length,
+      batchBodyBytes: summary(batchResults.map((b) => b.bytes)),
+      applyBatchMs: summary(batchResults.map((b) => b.ms)),
+      applyAllMs: round(
+        batchResults.reduce((s, b) => s + b.ms, 0),
+        0,
+      ),
+      lastBatchMs: round(batchResults.at(-1).ms, 1),
+      singleChangeApplyMsAtSize: largeProp.applyMs,
+      snapshotBytes: counts.snapshotBytes,
+      note: "applied in batches of 100 Services + 100 HTTPRoutes (the API refuses bodies over 1 MiB); every apply recompiles the whole snapshot",
+    };
+    results.propagation.large = {
+      services: P.largeServices + 3 + P.scaleRoutes.length,
+      routes: meshRoutes,
+      ...largeProp,
+    };
+  } finally {
+    await proxy.stop();
+    await control.stop();
+  }
+}
+
+async function main() {
+  log(
+    `profile ${profileName}: ${P.connections} connections, ${P.warmupS} s warm-up + ${P.durationS} s per configuration`,
+  );
+  const upstream = await startUpstream();
+  const headers = { host: "bench.localhost", "x-tenant": BENCH_TENANT };
+  // Every configuration receives the same bytes: a placeholder token of the real token's length is replaced later.
+  try {
+    const placeholder = { ...headers, "x-mesh-identity": "x".repeat(600) };
+    await measureDirect(upstream, placeholder);
+    await measureFloor(upstream, placeholder);
+    await measureNaive(upstream, placeholder);
+    await measureFlaremesh(upstream, headers);
+  } finally {
+    await upstream.stop();
+  }
+  const nginx = nginxPath();
+  results.configurations.nginx = nginx
+    ? { skipped: `nginx found at ${nginx} but not run: no nginx configuration is bundled yet` }
+    : { skipped: "nginx is not installed on this machine (`which nginx` finds nothing)" };
+
+  log("proxy bundle size (esbuild, minified)");
+  results.bundle = await proxyBundleSize();
+  log("route-table scaling (pure matchRoute under Node)");
+  results.routeScaling.matchRoute = await routeScaling(P.routeScale);
+
+  const c = results.configurations;
+  const proxyCpu = c.flaremesh.cpuMsPerRequest[0];
+  const floorCpu = c.floor.cpuMsPerRequest[0];
+  results.proxyCpu = {
+    flaremeshWorkerdMsPerRequest: proxyCpu,
+    floorWorkerdMsPerRequest: floorCpu,
+    proxyShareMsPerRequest: round(proxyCpu - floorCpu, 4),
+    controlAndShipperMsPerRequest: c.flaremesh.cpuMsPerRequest[1],
+    note:
+      "workerd process CPU (utime+stime from /proc) over the measured run ÷ requests. The floor's workerd does the same " +
+      "HTTP in/out and upstream fetch, so flaremesh − floor is the proxy's own work per request.",
+  };
+  results.ratios = {
+    flaremeshOverFloor: {
+      rps: round(c.flaremesh.rps / c.floor.rps, 3),
+      p50: round(c.flaremesh.latencyMs.p50 / c.floor.latencyMs.p50, 2),
+      p99: round(c.flaremesh.latencyMs.p99 / c.floor.latencyMs.p99, 2),
+      cpu: round(proxyCpu / floorCpu, 2),
+    },
+    flaremeshOverNaive: {
+      rps: round(c.flaremesh.rps / c.naive.rps, 2),
+      p99: round(c.flaremesh.latencyMs.p99 / c.naive.latencyMs.p99, 2),
+    },
+  };
+  results.meta.finishedAt = new Date().toISOString();
+  results.meta.loadAverageEnd = machineInfo().loadAverageStart;
+  results.targets = evaluateTargets(results);
+  writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
+  printTable(results);
+  log(`wrote ${outFile}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,72 @@
+// The benchmark harness cannot rot: `bench/run.mjs --tiny` runs every configuration for about a second and
+// writes results.json in the documented shape. No assertion on speed — only that every number was produced.
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "../../scripts/lib/local-mesh.mjs";
+
+interface LoadResult {
+  requests: number;
+  rps: number;
+  latencyMs: { p50: number; p99: number; p999: number };
+  cpuMsPerRequest: number[];
+  rssMiB: number[];
+  non2xx: number;
+}
+
+const isNumber = (x: unknown) => typeof x === "number" && Number.isFinite(x);
+
+describe("npm run bench -- --tiny", () => {
+  it("measures every configuration and writes results.json", { timeout: 240_000 }, async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "flaremesh-bench-smoke-")), "results.json");
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        [join(ROOT, "bench/run.mjs"), "--tiny", "--out", out],
+        { cwd: ROOT, timeout: 220_000, maxBuffer: 8 << 20 },
+        (err, so, se) => (err ? reject(new Error(`${err.message}\n${se}`)) : resolve(so)),
+      ),
+    );
+    expect(stdout).toContain("targets:");
+    const r = JSON.parse(readFileSync(out, "utf8"));
+
+    expect(r.profile).toBe("tiny");
+    expect(r.meta.versions.workerd).toMatch(/^\d/);
+    expect(isNumber(r.meta.cores)).toBe(true);
+    for (const name of ["direct", "floor", "naive", "flaremesh"]) {
+      const c = r.configurations[name] as LoadResult;
+      expect(c.requests, name).toBeGreaterThan(0);
+      for (const x of [c.rps, c.latencyMs.p50, c.latencyMs.p99, c.latencyMs.p999]) expect(isNumber(x), name).toBe(true);
+      expect(c.non2xx, name).toBe(0);
+      if (name !== "direct") {
+        expect(isNumber(c.cpuMsPerRequest[0]), name).toBe(true);
+        expect(isNumber(c.rssMiB[0]), name).toBe(true);
+      }
+    }
+    const nginx = r.configurations.nginx;
+    expect(typeof nginx.skipped === "string" || isNumber(nginx.rps)).toBe(true);
+
+    expect(isNumber(r.ratios.flaremeshOverFloor.rps)).toBe(true);
+    expect(isNumber(r.ratios.flaremeshOverNaive.rps)).toBe(true);
+    expect(isNumber(r.proxyCpu.proxyShareMsPerRequest)).toBe(true);
+    expect(r.hotPath.flaremesh.durableObjectRequestsOnHotPath).toBe(0);
+    expect(isNumber(r.hotPath.flaremesh.controlCallsPerRequest)).toBe(true);
+    expect(r.hotPath.naive.perRequest).toBeGreaterThan(0);
+
+    expect(r.routeScaling.matchRoute.rows).toHaveLength(12);
+    for (const row of r.routeScaling.matchRoute.rows) expect(isNumber(row.nsPerLookup)).toBe(true);
+    expect(Object.keys(r.routeScaling.endToEnd)).toHaveLength(2);
+    for (const size of ["small", "large"]) {
+      expect(r.propagation[size].timeouts, size).toBe(0);
+      expect(isNumber(r.propagation[size].applyToServedMs.p99), size).toBe(true);
+    }
+    expect(isNumber(r.controlPlane.applyAllMs)).toBe(true);
+    expect(r.controlPlane.snapshotBytes).toBeGreaterThan(0);
+    expect(isNumber(r.coldStart.flaremesh.firstResponseMs.p50)).toBe(true);
+    expect(r.bundle.minifiedBytes).toBeGreaterThan(0);
+    expect(r.targets).toHaveLength(10);
+    for (const t of r.targets) expect(typeof t.name).toBe("string");
+  });
+});
