@@ -1,6 +1,14 @@
 // Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection and are never forwarded.
 
-const ALWAYS = ["connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade", "proxy-connection"];
+const ALWAYS = new Set([
+  "connection",
+  "keep-alive",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "proxy-connection",
+]);
 
 /** True for a WebSocket handshake, whose `Upgrade` must reach the upstream for the runtime to proxy it. */
 export function isWebSocketUpgrade(headers: Headers): boolean {
@@ -12,19 +20,19 @@ export function isWebSocketUpgrade(headers: Headers): boolean {
  * not the upstream), and every header the `Connection` header names. `Upgrade: websocket` is kept.
  */
 export function stripHopByHop(headers: Headers, keepWebSocketUpgrade: boolean): void {
+  // One pass over what is present, then deletes only where needed: this runs on every request.
+  const drop: string[] = [];
   const named = headers.get("connection");
   if (named !== null) {
     for (const token of named.split(",")) {
       const name = token.trim().toLowerCase();
-      if (name !== "" && !(keepWebSocketUpgrade && name === "upgrade")) headers.delete(name);
+      if (name !== "" && !(keepWebSocketUpgrade && name === "upgrade")) drop.push(name);
     }
   }
-  const proxyHeaders: string[] = [];
   headers.forEach((_value, name) => {
-    if (name.startsWith("proxy-")) proxyHeaders.push(name);
+    if ((ALWAYS.has(name) || name.startsWith("proxy-")) && !(keepWebSocketUpgrade && name === "upgrade")) {
+      drop.push(name);
+    }
   });
-  for (const name of proxyHeaders) headers.delete(name);
-  for (const name of ALWAYS) {
-    if (!(keepWebSocketUpgrade && name === "upgrade")) headers.delete(name);
-  }
+  for (const name of drop) headers.delete(name);
 }

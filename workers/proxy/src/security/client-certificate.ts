@@ -19,11 +19,7 @@ interface TlsClientAuth {
  * local mesh therefore gives the proxy a secret (`MESH_TLS_LISTENER_SECRET`) that only its mTLS listener
  * knows, and without that proof `request.cf` is ignored. On Cloudflare (no secret) `request.cf` is the edge's.
  */
-async function cfIsTrusted(ctx: ProxyContext): Promise<boolean> {
-  const secret = ctx.env.MESH_TLS_LISTENER_SECRET;
-  if (secret === undefined || secret === "") return true;
-  const proof = ctx.request.headers.get(LISTENER_PROOF_HEADER);
-  if (proof === null) return false;
+async function proofMatches(proof: string, secret: string): Promise<boolean> {
   const encoder = new TextEncoder();
   const [a, b] = await Promise.all([
     crypto.subtle.digest("SHA-256", encoder.encode(proof)),
@@ -33,12 +29,17 @@ async function cfIsTrusted(ctx: ProxyContext): Promise<boolean> {
 }
 
 export async function certificatePeer(ctx: ProxyContext): Promise<PeerIdentity> {
+  const proof = ctx.request.headers.get(LISTENER_PROOF_HEADER);
   ctx.headers.delete(LISTENER_PROOF_HEADER);
   // Egress arrives over a service binding: the caller Worker could set any `cf`; its binding is its identity.
   if (ctx.mode !== "ingress") return { kind: "none" };
+  const secret = ctx.env.MESH_TLS_LISTENER_SECRET;
+  const needsProof = secret !== undefined && secret !== "";
+  // Without the listener's proof `request.cf` is the client's own: not worth reading (reading it is not free).
+  if (needsProof && proof === null) return { kind: "none" };
   const auth = (ctx.request as { cf?: { tlsClientAuth?: TlsClientAuth } }).cf?.tlsClientAuth;
   if (auth === undefined || auth === null || auth.certPresented !== "1") return { kind: "none" };
-  if (!(await cfIsTrusted(ctx))) return { kind: "none" };
+  if (needsProof && !(await proofMatches(proof ?? "", secret))) return { kind: "none" };
   if (auth.certVerified !== "SUCCESS") return { kind: "invalid", detail: "client certificate not verified" };
   const der = typeof auth.certRFC9440 === "string" ? derFromRfc9440(auth.certRFC9440) : null;
   const uris = der === null ? null : uriSubjectAltNames(der);
