@@ -27,7 +27,9 @@ process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
 try {
   say(`building workers and starting workerd on 127.0.0.1:${port} (state in ${stateDir})`);
-  mesh = await startLocalMesh({ port, stateDir, demo, adminToken, mtlsPort, log: say });
+  // Outbound mTLS: `<BINDING>.crt`/`.key` client keypairs for the proxy's mtls_certificates bindings.
+  const mtlsCertificatesDir = process.env.MESH_MTLS_CERTS_DIR ? resolve(process.env.MESH_MTLS_CERTS_DIR) : undefined;
+  mesh = await startLocalMesh({ port, stateDir, demo, adminToken, mtlsPort, mtlsCertificatesDir, log: say });
   if (stopping) await mesh.stop();
   if (adminToken === DEV_ADMIN_TOKEN) say(`admin token (development): ${DEV_ADMIN_TOKEN}`);
   say(`control plane: http://control.localhost:${mesh.port} (also http://localhost:${mesh.port})`);

@@ -36,7 +36,24 @@ export function startLocalMesh(options?: {
   mtlsPort?: number;
   /** Open the V8 inspector on this port (one endpoint per Worker: `/core:user:<worker name>`). */
   inspectorPort?: number;
+  /** Outbound mTLS: client keypairs the proxy presents to origins, by `mtls_certificates` binding name. */
+  mtlsCertificates?: Record<string, MtlsClientCertificate>;
+  /** The same from files `<BINDING>.crt`, `<BINDING>.key` (and optional `<BINDING>.ca.crt`) in this directory. */
+  mtlsCertificatesDir?: string;
 }): Promise<LocalMesh>;
+export interface MtlsClientCertificate {
+  /** PEM certificate chain (leaf first). */
+  certificateChain: string;
+  /** PEM private key of the leaf. */
+  privateKey: string;
+  /** PEM CA certificates trusted for the origin's server certificate, besides the public CAs. */
+  trustedCertificates?: string[];
+}
+export function mtlsCertificateBindings(
+  config: unknown,
+  certificates?: Record<string, MtlsClientCertificate>,
+): Record<string, unknown>;
+export function readMtlsCertificatesDir(dir: string | undefined): Record<string, MtlsClientCertificate>;
 export interface MtlsListener {
   port: number;
   url: string;

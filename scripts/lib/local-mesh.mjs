@@ -56,12 +56,66 @@ export async function bundleWorker(config, outDir) {
 }
 
 /**
+ * Outbound mTLS (`[[mtls_certificates]]`): that binding does not run locally, so each entry becomes a Miniflare
+ * `network` service binding that presents a client keypair in its TLS handshakes. `certificates` maps a binding
+ * name to `{certificateChain, privateKey, trustedCertificates?}` (PEM; trustedCertificates: extra CAs for the
+ * origin's server certificate, on top of the usual public CAs). A declared binding without a local keypair is
+ * left out (an endpoint naming it answers 502 upstream_unavailable); a keypair for a binding the config does not
+ * declare is bound too, so that tests and local setups need not edit the wrangler config.
+ */
+export function mtlsCertificateBindings(config, certificates = {}) {
+  const names = new Set([...(config.mtls_certificates ?? []).map((m) => m.binding), ...Object.keys(certificates)]);
+  const bindings = {};
+  for (const name of names) {
+    const cert = certificates[name];
+    if (!cert?.certificateChain || !cert?.privateKey) continue;
+    bindings[name] = {
+      network: {
+        allow: ["public", "private", "240.0.0.0/4"],
+        tlsOptions: {
+          keypair: { privateKey: cert.privateKey, certificateChain: cert.certificateChain },
+          trustBrowserCas: true,
+          ...(cert.trustedCertificates?.length ? { trustedCertificates: cert.trustedCertificates } : {}),
+        },
+      },
+    };
+  }
+  return bindings;
+}
+
+/**
+ * Reads local client keypairs for `mtls_certificates` bindings from a directory: `<BINDING>.crt` (PEM chain)
+ * and `<BINDING>.key` (PEM private key), optionally `<BINDING>.ca.crt` (PEM CAs that sign the origin's certificate).
+ */
+export function readMtlsCertificatesDir(dir) {
+  const out = {};
+  if (!dir || !existsSync(dir)) return out;
+  for (const file of readdirSync(dir)) {
+    const m = /^([A-Z][A-Z0-9_]*)\.crt$/.exec(file);
+    if (!m || !existsSync(join(dir, `${m[1]}.key`))) continue;
+    const ca = join(dir, `${m[1]}.ca.crt`);
+    out[m[1]] = {
+      certificateChain: readFileSync(join(dir, file), "utf8"),
+      privateKey: readFileSync(join(dir, `${m[1]}.key`), "utf8"),
+      ...(existsSync(ca) ? { trustedCertificates: [readFileSync(ca, "utf8")] } : {}),
+    };
+  }
+  return out;
+}
+
+/**
  * Translates one wrangler config (the fields flaremesh uses) into Miniflare v4-shaped worker options.
  * `sqliteClassesOf(scriptName)` names the SQLite-backed classes of another Worker, for Durable Object bindings
  * with `script_name` (their storage backend is decided by that Worker's migrations, not this one's).
  */
-export function toMiniflareWorker(config, scriptPath, extraBindings = {}, sqliteClassesOf = () => new Set()) {
-  const serviceBindings = {};
+export function toMiniflareWorker(
+  config,
+  scriptPath,
+  extraBindings = {},
+  sqliteClassesOf = () => new Set(),
+  mtlsCertificates = {},
+) {
+  const serviceBindings = mtlsCertificateBindings(config, mtlsCertificates);
   for (const s of config.services ?? []) {
     serviceBindings[s.binding] =
       s.entrypoint || s.props
@@ -149,7 +203,10 @@ export function request(port, host, path, { method = "GET", headers = {}, body, 
 /**
  * Starts the local mesh. Options: port (0 = any free), host, stateDir (persisted Durable Object state;
  * undefined = in memory), adminToken, demo (load the demo resources), env (extra bindings per worker name,
- * e.g. { "flaremesh-control": { MESH_READONLY_TOKEN: "…" } }), log (function for progress lines).
+ * e.g. { "flaremesh-control": { MESH_READONLY_TOKEN: "…" } }), log (function for progress lines),
+ * mtlsCertificates ({ BINDING: {certificateChain, privateKey, trustedCertificates?} }: client keypairs the proxy
+ * presents to origins, see mtlsCertificateBindings) and mtlsCertificatesDir (the same from files, see
+ * readMtlsCertificatesDir; `npm start` passes MESH_MTLS_CERTS_DIR).
  */
 export async function startLocalMesh(options = {}) {
   const { Miniflare, convertV4MiniflareOptions, Log, LogLevel } = await import("miniflare");
@@ -162,6 +219,11 @@ export async function startLocalMesh(options = {}) {
   // listener knows: locally any client could otherwise choose `request.cf` (Miniflare's MF-CF-Blob header).
   const tlsListenerSecret =
     options.env?.["flaremesh-proxy"]?.MESH_TLS_LISTENER_SECRET ?? randomBytes(32).toString("base64url");
+  // Outbound mTLS keypairs for the proxy's `mtls_certificates` bindings: from a directory, then the option.
+  const mtlsCertificates = {
+    ...readMtlsCertificatesDir(options.mtlsCertificatesDir),
+    ...(options.mtlsCertificates ?? {}),
+  };
   const workers = [];
   for (const config of configs) {
     const scriptPath = await bundleWorker(config, buildDir);
@@ -172,7 +234,13 @@ export async function startLocalMesh(options = {}) {
       if (adminToken === DEV_ADMIN_TOKEN) extra.MESH_DEV_TOKEN = adminToken;
     }
     if (config.name === "flaremesh-proxy") extra.MESH_TLS_LISTENER_SECRET = tlsListenerSecret;
-    const worker = toMiniflareWorker(config, scriptPath, extra, (name) => sqliteClassesOf(configs, name));
+    const worker = toMiniflareWorker(
+      config,
+      scriptPath,
+      extra,
+      (name) => sqliteClassesOf(configs, name),
+      config.name === "flaremesh-proxy" ? mtlsCertificates : {},
+    );
     if (config.name === "flaremesh-control") worker.routes = ["control.localhost/*", "localhost/*", "127.0.0.1/*"];
     workers.push(worker);
   }

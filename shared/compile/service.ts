@@ -32,6 +32,7 @@ export function compileService(svc: ServiceResource): ServiceModel {
       if (ep.url !== undefined) model.url = ep.url;
       if (ep.worker !== undefined) model.worker = ep.worker;
       if (ep.zone !== undefined) model.zone = ep.zone;
+      if (ep.mtlsCertificate !== undefined) model.mtlsCertificate = ep.mtlsCertificate;
       return model;
     }),
     subsets: {},

@@ -20,6 +20,8 @@ export const EndpointModel = z.strictObject({
   weight: z.number().int().min(0).default(1),
   labels: z.record(z.string(), z.string()).default({}),
   zone: z.string().optional(),
+  /** Additive (outbound mTLS): the proxy binding (`mtls_certificates`, a Fetcher) that sends to this https origin. */
+  mtlsCertificate: z.string().optional(),
 });
 export type EndpointModel = z.infer<typeof EndpointModel>;
 
@@ -198,6 +200,8 @@ export const MeshConfigModel = z.looseObject({
   allowedEndpointCidrs: z.array(z.string()).default([]),
   defaultMtlsMode: z.enum(["STRICT", "PERMISSIVE", "DISABLE"]).optional(),
   resilience: MeshResilienceModel.optional(),
+  /** Additive (observability): MeshConfig `tracing`; share of new traces sampled (absent = 100). */
+  tracing: z.strictObject({ samplingPercent: z.number().min(0).max(100) }).optional(),
 });
 export type MeshConfigModel = z.infer<typeof MeshConfigModel>;
 

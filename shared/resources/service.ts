@@ -16,6 +16,12 @@ export const ServiceEndpoint = z
     weight: weight.optional(),
     labels: stringMap.optional(),
     zone: z.string().min(1).optional(),
+    /** Outbound mTLS: the proxy's `mtls_certificates` binding whose client certificate is presented to the origin. */
+    mtlsCertificate: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9_]*$/, "must be a binding name ([A-Z][A-Z0-9_]*)")
+      .max(64)
+      .optional(),
   })
   .superRefine((ep, ctx) => {
     if ((ep.url === undefined) === (ep.worker === undefined)) {
@@ -28,6 +34,13 @@ export const ServiceEndpoint = z
     if (ep.url !== undefined) {
       const problem = originUrlError(ep.url);
       if (problem !== undefined) ctx.addIssue({ code: "custom", path: ["url"], message: problem });
+    }
+    if (ep.mtlsCertificate !== undefined && (ep.url === undefined || !/^https:/i.test(ep.url))) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["mtlsCertificate"],
+        message: "a client certificate is presented only to an https:// url endpoint",
+      });
     }
   });
 export type ServiceEndpoint = z.infer<typeof ServiceEndpoint>;

@@ -1,5 +1,5 @@
 // Test harness: the local mesh in-process (same code as `npm start`), and helpers to talk to it by Host.
-import { startLocalMesh, request, type HttpResult } from "../../scripts/lib/local-mesh.mjs";
+import { startLocalMesh, request, type HttpResult, type MtlsClientCertificate } from "../../scripts/lib/local-mesh.mjs";
 
 export interface TestMesh {
   url: string;
@@ -29,6 +29,8 @@ export async function startMesh(
     /** Open the V8 inspector on this port (reliability tests force GC and read heap usage through it). */
     inspectorPort?: number;
     adminToken?: string;
+    /** Outbound mTLS: client keypairs the proxy presents to origins, by `mtls_certificates` binding name. */
+    mtlsCertificates?: Record<string, MtlsClientCertificate>;
   } = {},
 ): Promise<TestMesh> {
   const mesh = await startLocalMesh({ port: 0, demo: options.demo ?? false, ...options });

@@ -23,6 +23,12 @@ interface Origin {
   /** Base path without trailing slash (`` for none). */
   basePath: string;
 }
+/** Outbound mTLS: the `mtls_certificates` binding of an endpoint, looked up once per endpoint object and env. */
+interface ClientCertificate {
+  env: ProxyEnv;
+  fetcher: Fetcher | null;
+}
+const clientCertificates = new WeakMap<EndpointModel, ClientCertificate>();
 // Parsed once per endpoint object, i.e. once per config revision.
 const origins = new WeakMap<EndpointModel, Origin | null>();
 
@@ -58,7 +64,19 @@ export async function sendToEndpoint(
       throw new MeshError("upstream_unavailable", `endpoint ${endpoint.id} of ${serviceKey} has no usable URL`);
     }
     const url = `${target.origin}${target.basePath}${out.path}${out.search}`;
-    call = () => fetch(url, init);
+    if (endpoint.mtlsCertificate === undefined) {
+      call = () => fetch(url, init);
+    } else {
+      // An mTLS certificate binding is a Fetcher that presents its client certificate to the origin.
+      const certificate = clientCertificateOf(env, endpoint);
+      if (certificate === null) {
+        throw new MeshError(
+          "upstream_unavailable",
+          `endpoint ${endpoint.id} of ${serviceKey}: the proxy has no mtls_certificates binding ${endpoint.mtlsCertificate}`,
+        );
+      }
+      call = () => certificate.fetch(url, init);
+    }
   }
   try {
     return await call();
@@ -75,6 +93,20 @@ export async function sendToEndpoint(
     failure.cause = err;
     throw failure;
   }
+}
+
+function clientCertificateOf(env: ProxyEnv, endpoint: EndpointModel): Fetcher | null {
+  let cached = clientCertificates.get(endpoint);
+  if (cached === undefined || cached.env !== env) {
+    const binding = (env as unknown as Record<string, unknown>)[endpoint.mtlsCertificate ?? ""];
+    const fetcher =
+      typeof binding === "object" && binding !== null && typeof (binding as Fetcher).fetch === "function"
+        ? (binding as Fetcher)
+        : null;
+    cached = { env, fetcher };
+    clientCertificates.set(endpoint, cached);
+  }
+  return cached.fetcher;
 }
 
 function originOf(endpoint: EndpointModel): Origin | null {
