@@ -1,6 +1,6 @@
 // flaremesh.dev/v1alpha1 MeshConfig: the mesh-wide singleton `default` (trust domain, defaults, endpoint ranges).
 import { z } from "zod";
-import { duration, nonNegativeInt } from "./common";
+import { duration, nonNegativeInt, percentage } from "./common";
 import { parseCidr } from "../validate/ip";
 import { retryOnError } from "./virtualservice";
 
@@ -13,6 +13,8 @@ import { retryOnError } from "./virtualservice";
  * - `allowedEndpointCidrs`: CIDRs (`10.0.0.0/8`, `fd00::/8`, or a single address) that endpoint, sink and
  *   JWKS URLs may point into even though they are loopback/private/link-local (refused by default when
  *   the mesh runs in production).
+ * - `tracing {samplingPercent}` (default 100): share of NEW traces the proxies sample (a caller's decision is
+ *   always followed); each TelemetrySink's own `samplingPercent` then picks a subset of the sampled traces.
  */
 export const MeshConfigSpec = z.strictObject({
   trustDomain: z
@@ -38,5 +40,6 @@ export const MeshConfigSpec = z.strictObject({
     .array(z.string().refine((c) => parseCidr(c) !== undefined, "must be a CIDR such as 10.0.0.0/8 or fd00::/8"))
     .max(256)
     .optional(),
+  tracing: z.strictObject({ samplingPercent: percentage.optional() }).optional(),
 });
 export type MeshConfigSpec = z.infer<typeof MeshConfigSpec>;

@@ -59,6 +59,11 @@ export async function getConfig(env: ProxyEnv, exec: ExecutionContext, refreshMs
   throw noConfig();
 }
 
+/** The configuration the next request will be served with (null before the first load); never waits. */
+export function currentConfig(): CompiledConfig | null {
+  return state.current;
+}
+
 /** This isolate's proxy id as reported in heartbeats (null before the first load); telemetry labels gauges with it. */
 export function currentProxyId(): string | null {
   return state.proxyId;

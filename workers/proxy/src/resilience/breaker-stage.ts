@@ -3,6 +3,7 @@
 import { MeshError } from "../../../../shared/errors";
 import { cancel, release, tryAcquire } from "../../../../shared/resilience/index";
 import type { ProxyContext, StageFactory } from "../context";
+import { countOverflow } from "../telemetry/resilience-metrics";
 import { destinationFor, wake } from "./destinations";
 import type { DestinationState } from "./registry";
 import { addFlag, sleep } from "./request-state";
@@ -13,6 +14,7 @@ export const breaker: StageFactory = (config) =>
     const acquired = tryAcquire(dest.limiter);
     if (acquired.decision === "overflow") {
       addFlag(ctx, "UO");
+      countOverflow(ctx.backend!.service.model);
       throw new MeshError("circuit_open", `${ctx.backend!.label}: too many requests in flight (circuit breaker)`);
     }
     if (acquired.decision === "queued") await waitForSlot(dest, acquired.ticket, ctx.resilience?.requestSignal);

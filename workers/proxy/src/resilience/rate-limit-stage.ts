@@ -4,6 +4,7 @@ import { MeshError } from "../../../../shared/errors";
 import type { LocalRateLimitModel } from "../../../../shared/model/resilience";
 import { createTokenBucket, globalLimitKey, tryTake, type TokenBucket } from "../../../../shared/resilience/index";
 import type { ProxyContext, StageFactory } from "../context";
+import { countRateLimited } from "../telemetry/resilience-metrics";
 import { hitGlobalLimit } from "./global-limit";
 import { addFlag } from "./request-state";
 
@@ -45,6 +46,7 @@ function bucketFor(service: string, limit: LocalRateLimitModel, now: number): To
 
 function limited(ctx: ProxyContext, retryAfterSeconds: number, which: "local" | "global"): MeshError {
   addFlag(ctx, "RL");
+  countRateLimited(ctx.destination.model, which);
   return new MeshError("rate_limited", `${ctx.destination.key}: ${which} rate limit exceeded`, {
     headers: { "retry-after": String(retryAfterSeconds) },
   });

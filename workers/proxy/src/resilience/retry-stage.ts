@@ -18,6 +18,7 @@ import {
   type TryOutcome,
 } from "../../../../shared/resilience/index";
 import type { ProxyContext, StageFactory } from "../context";
+import { countEjection, countRetry } from "../telemetry/resilience-metrics";
 import { destinationFor } from "./destinations";
 import { prepareBody } from "./replay-body";
 import { addFlag, resilienceOf, sleep, TimeoutReason } from "./request-state";
@@ -48,7 +49,10 @@ export const retry: StageFactory = (config) =>
       ctx.attempts = n;
       ctx.target = null;
       const isRetry = n > 1;
-      if (isRetry) dest.activeRetries++;
+      if (isRetry) {
+        dest.activeRetries++;
+        countRetry(ctx.backend!.service.model);
+      }
       const result = await oneTry(
         ctx,
         next,
@@ -62,7 +66,8 @@ export const retry: StageFactory = (config) =>
       const outcome = outcomeOf(result);
       const endpointId = triedEndpoint(ctx);
       if (endpointId !== null && dest.outlierConfig !== null) {
-        recordResult(dest.outlier, endpointId, outcome, Date.now(), dest.outlierConfig);
+        const recorded = recordResult(dest.outlier, endpointId, outcome, Date.now(), dest.outlierConfig);
+        if (recorded.ejected !== undefined) countEjection(ctx.backend!.service.model, recorded.ejected);
       }
       if (!matchesRetryOn(plan, outcome)) return finish(ctx, result);
       const decision =

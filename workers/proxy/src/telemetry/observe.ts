@@ -14,7 +14,7 @@ import {
   type ResponseFlag,
   type TraceContext,
 } from "../../../../shared/telemetry/index";
-import { currentProxyId } from "../config/cache";
+import { currentConfig, currentProxyId } from "../config/cache";
 import type { CompiledConfig } from "../config/compiled";
 import type { CallerIdentity, ProxyContext } from "../context";
 import type { ProxyEnv } from "../env";
@@ -86,9 +86,11 @@ export function observe(
   requestId: string,
 ): Observation {
   const startMs = Date.now();
-  const trace = continueOrStart(request.headers, randomBytes, {
-    samplingPercent: latest?.telemetry.samplingPercent ?? 100,
-  });
+  // The revision this request will most likely be served with decides sampling (one WeakMap lookup).
+  const current = currentConfig();
+  const samplingPercent =
+    current !== null ? revisionTelemetry(current).samplingPercent : (latest?.telemetry.samplingPercent ?? 100);
+  const trace = continueOrStart(request.headers, randomBytes, { samplingPercent });
   return {
     trace,
     finish(res, ctx) {
@@ -190,6 +192,8 @@ function finishRequest(s: Started, res: Response, ctx: ProxyContext | null): voi
         : {}),
       attempts,
       flags,
+      // The denying AuthorizationPolicy: for the log only, never in the response.
+      ...(ctx?.authz?.decision === "deny" && ctx.authzPolicy ? { authzPolicy: ctx.authzPolicy } : {}),
       ...(errorCode ? { errorCode } : {}),
       ...(s.request.headers.get("user-agent") ? { userAgent: s.request.headers.get("user-agent")! } : {}),
     });

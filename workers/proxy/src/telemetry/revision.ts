@@ -35,7 +35,8 @@ function derive(config: CompiledConfig): RevisionTelemetry {
   return {
     revision: config.revision,
     createdMs: config.generatedAt === undefined ? Number.NaN : Date.parse(config.generatedAt),
-    samplingPercent: model?.samplingPercent ?? 100,
+    // MeshConfig `tracing.samplingPercent` is the mesh-wide default for new traces.
+    samplingPercent: config.mesh.tracing?.samplingPercent ?? model?.samplingPercent ?? 100,
     accessLogs: model?.accessLogs ?? true,
     sinksFor(serviceKey) {
       if (model === undefined || model.sinks.length === 0) return NO_SINKS;
