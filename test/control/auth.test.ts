@@ -100,15 +100,12 @@ describe("public endpoints", () => {
 });
 
 describe("unknown paths and methods", () => {
-  it.each([["/nope"], ["/v1"], ["/v2/apply"]])(
-    "%s is a 404 JSON error",
-    async (path) => {
-      const response = await callJson<ErrorBody>(path);
-      expect(response.status).toBe(404);
-      expect(response.body.error.code).toBe("not_found");
-      expect(response.headers.get("content-type")).toBe("application/json");
-    },
-  );
+  it.each([["/nope"], ["/v1"], ["/v2/apply"]])("%s is a 404 JSON error", async (path) => {
+    const response = await callJson<ErrorBody>(path);
+    expect(response.status).toBe(404);
+    expect(response.body.error.code).toBe("not_found");
+    expect(response.headers.get("content-type")).toBe("application/json");
+  });
 
   it.each([
     ["GET", "/v1/apply"],
