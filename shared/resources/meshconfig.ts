@@ -1,7 +1,7 @@
 // flaremesh.dev/v1alpha1 MeshConfig: the mesh-wide singleton `default` (trust domain, defaults, endpoint ranges).
 import { z } from "zod";
 import { duration, nonNegativeInt, percentage } from "./common";
-import { parseCidr } from "../validate/ip";
+import { parseCidr } from "../security/cidr";
 import { retryOnError } from "./virtualservice";
 
 /**
@@ -37,7 +37,7 @@ export const MeshConfigSpec = z.strictObject({
     })
     .optional(),
   allowedEndpointCidrs: z
-    .array(z.string().refine((c) => parseCidr(c) !== undefined, "must be a CIDR such as 10.0.0.0/8 or fd00::/8"))
+    .array(z.string().refine((c) => parseCidr(c) !== null, "must be a CIDR such as 10.0.0.0/8 or fd00::/8"))
     .max(256)
     .optional(),
   tracing: z.strictObject({ samplingPercent: percentage.optional() }).optional(),

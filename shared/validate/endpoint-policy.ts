@@ -2,8 +2,8 @@
 import type { ErrorDetail } from "../errors";
 import type { Resource } from "../resources/resource";
 import { ofKind } from "../resources/registry";
-import type { AddressClass, Cidr, IpAddress } from "./ip";
-import { cidrContains, classifyIp, embeddedIPv4, parseCidr, parseIp } from "./ip";
+import { cidrContains, parseCidr, parseIp, type CidrBlock, type IpAddress } from "../security/cidr";
+import { classifyAddress, type AddressClass } from "../security/special-address";
 import type { ReferenceIndex } from "./reference-index";
 import { label } from "./reference-index";
 
@@ -21,16 +21,34 @@ const LOOPBACK_V4 = parseIp("127.0.0.1") as IpAddress;
 const LOOPBACK_V6 = parseIp("::1") as IpAddress;
 const METADATA_V4 = parseIp("169.254.169.254") as IpAddress;
 
+/** What the endpoint policy distinguishes; the address classes come from shared/security (one classifier). */
+type HostClass = "public" | "loopback" | "private" | "link-local" | "metadata" | "unspecified" | "reserved";
+
+const HOST_CLASS: Record<AddressClass, HostClass> = {
+  public: "public",
+  unspecified: "unspecified",
+  loopback: "loopback",
+  private: "private",
+  shared: "private",
+  unique_local: "private",
+  link_local: "link-local",
+  metadata: "metadata",
+  multicast: "reserved",
+  broadcast: "reserved",
+  documentation: "reserved",
+  reserved: "reserved",
+};
+
 /** The class of a URL host and the addresses that stand for it (host names that are not special are public). */
-function classifyHost(hostname: string): { cls: AddressClass; addresses: IpAddress[] } {
+function classifyHost(hostname: string): { cls: HostClass; addresses: IpAddress[] } {
   let h = hostname.toLowerCase();
   if (h.endsWith(".")) h = h.slice(0, -1);
   if (h === "localhost" || h.endsWith(".localhost")) return { cls: "loopback", addresses: [LOOPBACK_V4, LOOPBACK_V6] };
   if (METADATA_NAMES.has(h)) return { cls: "metadata", addresses: [METADATA_V4] };
   const ip = parseIp(h);
-  if (ip === undefined) return { cls: "public", addresses: [] };
-  const v4 = embeddedIPv4(ip);
-  return { cls: classifyIp(ip), addresses: v4 === undefined ? [ip] : [ip, { version: 4, bytes: v4 }] };
+  const cls = classifyAddress(h);
+  if (ip === null || cls === null) return { cls: "public", addresses: [] };
+  return { cls: HOST_CLASS[cls], addresses: [ip] };
 }
 
 /**
@@ -42,7 +60,7 @@ function classifyHost(hostname: string): { cls: AddressClass; addresses: IpAddre
 export function hostProblem(
   hostname: string,
   environment: Environment,
-  allowedCidrs: readonly Cidr[],
+  allowedCidrs: readonly CidrBlock[],
 ): string | undefined {
   const { cls, addresses } = classifyHost(hostname);
   if (cls === "public") return undefined;
@@ -60,11 +78,11 @@ export function urlHost(value: string): string | undefined {
   return host.startsWith("[") ? host.slice(1, -1) : host;
 }
 
-function allowedCidrs(index: ReferenceIndex): Cidr[] {
+function allowedCidrs(index: ReferenceIndex): CidrBlock[] {
   const mesh = ofKind(index.resources, "MeshConfig")[0];
   return (mesh?.spec.allowedEndpointCidrs ?? []).flatMap((c) => {
     const cidr = parseCidr(c);
-    return cidr === undefined ? [] : [cidr];
+    return cidr === null ? [] : [cidr];
   });
 }
 
