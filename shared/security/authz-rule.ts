@@ -5,27 +5,54 @@ import { compileIpBlocks, matchIpBlocks, parseIp, type IpAddress } from "./cidr"
 import { compileIstioHost, compileIstioPath, hostWithoutPort } from "./authz-path";
 import { matchIstioString, matchRequestPrincipal, parsePrincipal, type WorkloadIdentity } from "./principal";
 
-/** Per-request derived facts, computed once and shared by every policy. */
+/**
+ * Per-request derived facts, shared by every policy. The costly ones (address and principal parsing) are
+ * computed on first use and kept: most policy sets never look at an IP or a namespace.
+ */
 export interface RequestView {
-  attrs: RequestAttributes;
-  authority: string;
-  hostOnly: string;
-  identity: WorkloadIdentity | null;
-  sourceIp: IpAddress | null;
-  remoteIp: IpAddress | null;
-  destinationIp: IpAddress | null;
+  readonly attrs: RequestAttributes;
+  readonly authority: string;
+  readonly hostOnly: string;
+  readonly identity: WorkloadIdentity | null;
+  readonly sourceIp: IpAddress | null;
+  readonly remoteIp: IpAddress | null;
+  readonly destinationIp: IpAddress | null;
+}
+
+function lazy<T>(compute: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = compute();
+      done = true;
+    }
+    return value;
+  };
 }
 
 export function viewOf(attrs: RequestAttributes): RequestView {
   const ip = (s: string | undefined) => (s === undefined ? null : parseIp(s));
+  const identity = lazy(() => (attrs.sourcePrincipal === undefined ? null : parsePrincipal(attrs.sourcePrincipal)));
+  const sourceIp = lazy(() => ip(attrs.sourceIp));
+  const remoteIp = lazy(() => ip(attrs.remoteIp ?? attrs.sourceIp));
+  const destinationIp = lazy(() => ip(attrs.destinationIp));
   return {
     attrs,
     authority: attrs.host.toLowerCase(),
     hostOnly: hostWithoutPort(attrs.host),
-    identity: attrs.sourcePrincipal === undefined ? null : parsePrincipal(attrs.sourcePrincipal),
-    sourceIp: ip(attrs.sourceIp),
-    remoteIp: ip(attrs.remoteIp ?? attrs.sourceIp),
-    destinationIp: ip(attrs.destinationIp),
+    get identity() {
+      return identity();
+    },
+    get sourceIp() {
+      return sourceIp();
+    },
+    get remoteIp() {
+      return remoteIp();
+    },
+    get destinationIp() {
+      return destinationIp();
+    },
   };
 }
 

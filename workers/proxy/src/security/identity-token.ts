@@ -12,20 +12,23 @@ import { verifySignature } from "./signature";
 /** The mesh CA signs with ES256 only, so that is all a proxy accepts (no EdDSA, never HS* or none). */
 export const MESH_TOKEN_ALGORITHM = "ES256";
 
-/**
- * Tokens whose signature already verified, with the key set they verified against. A caller sends the same
- * token for up to an hour, and the ES256 check is the proxy's largest per-request cost; the claims (exp, nbf…)
- * are still checked on every request, and a new JWKS (another array) misses the cache.
- */
-const verifiedSignatures = new Map<string, readonly Jwk[]>();
-const MAX_VERIFIED_SIGNATURES = 1024;
+type IdentityPayload = Parameters<typeof checkIdentityClaims>[0];
 
-function rememberVerified(token: string, keys: readonly Jwk[]): void {
-  if (verifiedSignatures.size >= MAX_VERIFIED_SIGNATURES) {
-    const oldest = verifiedSignatures.keys().next().value;
-    if (oldest !== undefined) verifiedSignatures.delete(oldest);
+/**
+ * Tokens whose signature already verified: the key set they verified against and their decoded payload. A
+ * caller sends the same token for up to an hour, and decoding plus the ES256 check were the proxy's largest
+ * per-request costs; the claims (exp, nbf…) are still checked on every request, and a new JWKS (another
+ * array) misses the cache.
+ */
+const verifiedTokens = new Map<string, { keys: readonly Jwk[]; payload: IdentityPayload }>();
+const MAX_VERIFIED_TOKENS = 1024;
+
+function rememberVerified(token: string, keys: readonly Jwk[], payload: IdentityPayload): void {
+  if (verifiedTokens.size >= MAX_VERIFIED_TOKENS) {
+    const oldest = verifiedTokens.keys().next().value;
+    if (oldest !== undefined) verifiedTokens.delete(oldest);
   }
-  verifiedSignatures.set(token, keys);
+  verifiedTokens.set(token, { keys, payload });
 }
 
 export interface IdentityCheck {
@@ -43,16 +46,17 @@ export async function verifyIdentityToken(
   keys: readonly Jwk[],
   check: IdentityCheck,
 ): Promise<JwtResult<VerifiedIdentity>> {
+  const known = verifiedTokens.get(token);
+  if (known !== undefined && known.keys === keys) return checkIdentityClaims(known.payload, check);
   const read = readIdentityToken(token);
   if (!read.ok) return read;
   const { decoded, header } = read.value;
   if (header.alg !== MESH_TOKEN_ALGORITHM) return jwtFail("alg_not_allowed", `algorithm ${header.alg} is not allowed`);
   const candidates = selectVerificationKeys(keys, header);
   if (!candidates.ok) return candidates;
-  if (verifiedSignatures.get(token) === keys) return checkIdentityClaims(decoded.payload, check);
   for (const key of candidates.value) {
     if (await verifySignature(header.alg, key, decoded.signingInput, decoded.signature)) {
-      rememberVerified(token, keys);
+      rememberVerified(token, keys, decoded.payload);
       return checkIdentityClaims(decoded.payload, check);
     }
   }
