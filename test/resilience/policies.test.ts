@@ -1,18 +1,12 @@
 // Circuit breaking, outlier detection, active health checks, rate limits, fault injection and static
 // stability, through the real proxy and control plane in workerd, against real loopback upstreams.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMesh, type TestMesh } from "../helpers/local-mesh";
-import { misbehaving, type Misbehaving } from "./misbehaving";
+import { describe, expect, it } from "vitest";
+import type { TestMesh } from "../helpers/local-mesh";
+import { useMeshWithUpstreams } from "./fixture";
 import { applyAndSettle, pollFor, service } from "./mesh-control";
 
-let mesh: TestMesh;
-const upstreams: Misbehaving[] = [];
-
-async function upstream(...args: Parameters<typeof misbehaving>): Promise<Misbehaving> {
-  const u = await misbehaving(...args);
-  upstreams.push(u);
-  return u;
-}
+const fixture = useMeshWithUpstreams();
+const upstream = fixture.upstream;
 
 const noRetries = (host: string) => `---
 apiVersion: networking.istio.io/v1
@@ -26,20 +20,11 @@ spec:
       route: [{destination: {host: ${host}}}]
 `;
 
-beforeAll(async () => {
-  mesh = await startMesh();
-});
-
-afterAll(async () => {
-  await mesh?.stop();
-  await Promise.all(upstreams.map((u) => u.close()));
-});
-
 describe("circuit breaker", () => {
   it("lets max concurrent + max pending through and refuses the rest with 503 circuit_open", async () => {
     const slow = await upstream({ kind: "ok", name: "slow", delayMs: 400 });
     await applyAndSettle(
-      mesh,
+      fixture.mesh,
       service("cb", [slow.url]) +
         `---
 apiVersion: networking.istio.io/v1
@@ -54,7 +39,7 @@ spec:
       http: {http1MaxPendingRequests: 1}
 `,
     );
-    const answers = await Promise.all(Array.from({ length: 5 }, () => mesh.fetch("cb.localhost", "/")));
+    const answers = await Promise.all(Array.from({ length: 5 }, () => fixture.mesh.fetch("cb.localhost", "/")));
     const statuses = answers.map((a) => a.status).sort();
     expect(statuses).toEqual([200, 200, 503, 503, 503]);
     for (const a of answers.filter((x) => x.status === 503)) {
@@ -71,7 +56,7 @@ describe("outlier detection", () => {
     const bad = await upstream({ kind: "status", status: 500 });
     const good = await upstream({ kind: "ok", name: "good" });
     await applyAndSettle(
-      mesh,
+      fixture.mesh,
       service("od", [bad.url, good.url]) +
         noRetries("od") +
         `---
@@ -86,7 +71,7 @@ spec:
 `,
     );
     const statuses: number[] = [];
-    for (let i = 0; i < 10; i++) statuses.push((await mesh.fetch("od.localhost", "/")).status);
+    for (let i = 0; i < 10; i++) statuses.push((await fixture.mesh.fetch("od.localhost", "/")).status);
     expect(bad.hits).toHaveLength(2);
     expect(statuses.filter((s) => s === 500)).toHaveLength(2);
     expect(statuses.filter((s) => s === 200)).toHaveLength(8);
@@ -94,7 +79,7 @@ spec:
     bad.behave({ kind: "ok", name: "bad-recovered" });
     await new Promise((r) => setTimeout(r, 1100));
     const names = new Set<string>();
-    for (let i = 0; i < 4; i++) names.add(JSON.parse((await mesh.fetch("od.localhost", "/")).body).name);
+    for (let i = 0; i < 4; i++) names.add(JSON.parse((await fixture.mesh.fetch("od.localhost", "/")).body).name);
     expect(names).toEqual(new Set(["bad-recovered", "good"]));
   });
 });
@@ -105,7 +90,7 @@ describe("active health checks", () => {
     const well = await upstream({ kind: "ok", name: "well" });
     sick.setHealth(500);
     await applyAndSettle(
-      mesh,
+      fixture.mesh,
       service(
         "hc",
         [sick.url, well.url],
@@ -113,16 +98,16 @@ describe("active health checks", () => {
 `,
       ) + noRetries("hc"),
     );
-    await pollFor(mesh, 1200);
+    await pollFor(fixture.mesh, 1200);
     for (let i = 0; i < 6; i++) {
-      const res = await mesh.fetch("hc.localhost", "/");
+      const res = await fixture.mesh.fetch("hc.localhost", "/");
       expect(JSON.parse(res.body).name).toBe("well");
     }
     expect(sick.hits).toHaveLength(0);
     sick.setHealth(200);
-    await pollFor(mesh, 1200);
+    await pollFor(fixture.mesh, 1200);
     const names = new Set<string>();
-    for (let i = 0; i < 4; i++) names.add(JSON.parse((await mesh.fetch("hc.localhost", "/")).body).name);
+    for (let i = 0; i < 4; i++) names.add(JSON.parse((await fixture.mesh.fetch("hc.localhost", "/")).body).name);
     expect(names).toEqual(new Set(["sick", "well"]));
   });
 });
@@ -131,7 +116,7 @@ describe("rate limits", () => {
   it("local token bucket: 429 rate_limited with Retry-After once the bucket is empty", async () => {
     const up = await upstream({ kind: "ok", name: "rl" });
     await applyAndSettle(
-      mesh,
+      fixture.mesh,
       service("rl-local", [up.url]) +
         `---
 apiVersion: flaremesh.dev/v1alpha1
@@ -147,7 +132,7 @@ spec:
     const statuses: number[] = [];
     let limited: Awaited<ReturnType<TestMesh["fetch"]>> | undefined;
     for (let i = 0; i < 5; i++) {
-      const res = await mesh.fetch("rl-local.localhost", "/");
+      const res = await fixture.mesh.fetch("rl-local.localhost", "/");
       statuses.push(res.status);
       if (res.status === 429) limited = res;
     }
@@ -161,7 +146,7 @@ spec:
   it("global limit (RateLimitShard Durable Object) keyed by a header", async () => {
     const up = await upstream({ kind: "ok", name: "rl" });
     await applyAndSettle(
-      mesh,
+      fixture.mesh,
       service("rl-global", [up.url]) +
         `---
 apiVersion: flaremesh.dev/v1alpha1
@@ -174,7 +159,7 @@ spec:
     global: {requestsPerUnit: 2, unit: hour, key: {header: x-user}}
 `,
     );
-    const as = (user: string) => mesh.fetch("rl-global.localhost", "/", { headers: { "x-user": user } });
+    const as = (user: string) => fixture.mesh.fetch("rl-global.localhost", "/", { headers: { "x-user": user } });
     expect((await as("alice")).status).toBe(200);
     expect((await as("alice")).status).toBe(200);
     const third = await as("alice");
@@ -190,7 +175,7 @@ describe("fault injection", () => {
   it("aborts only the requests the route matches, with the configured status and code fault_injected", async () => {
     const up = await upstream({ kind: "ok", name: "f" });
     await applyAndSettle(
-      mesh,
+      fixture.mesh,
       service("fi", [up.url]) +
         `---
 apiVersion: networking.istio.io/v1
@@ -206,18 +191,18 @@ spec:
     - route: [{destination: {host: fi}}]
 `,
     );
-    const jason = await mesh.fetch("fi.localhost", "/", { headers: { "end-user": "jason" } });
+    const jason = await fixture.mesh.fetch("fi.localhost", "/", { headers: { "end-user": "jason" } });
     expect(jason.status).toBe(418);
     expect(jason.headers["x-mesh-error"]).toBe("fault_injected");
     expect(JSON.parse(jason.body).error.code).toBe("fault_injected");
-    expect((await mesh.fetch("fi.localhost", "/")).status).toBe(200);
+    expect((await fixture.mesh.fetch("fi.localhost", "/")).status).toBe(200);
     expect(up.hits).toHaveLength(1);
   });
 
   it("TrafficPolicy delay holds the request before it is sent", async () => {
     const up = await upstream({ kind: "ok", name: "d" });
     await applyAndSettle(
-      mesh,
+      fixture.mesh,
       service("fd", [up.url]) +
         `---
 apiVersion: flaremesh.dev/v1alpha1
@@ -230,7 +215,7 @@ spec:
 `,
     );
     const start = Date.now();
-    expect((await mesh.fetch("fd.localhost", "/")).status).toBe(200);
+    expect((await fixture.mesh.fetch("fd.localhost", "/")).status).toBe(200);
     expect(Date.now() - start).toBeGreaterThanOrEqual(380);
   });
 });
@@ -240,7 +225,7 @@ describe("static stability", () => {
     const bad = await upstream({ kind: "status", status: 503 });
     const good = await upstream({ kind: "ok", name: "good" });
     await applyAndSettle(
-      mesh,
+      fixture.mesh,
       service("ss", [bad.url, good.url]) +
         `---
 apiVersion: flaremesh.dev/v1alpha1
@@ -254,17 +239,17 @@ spec:
     local: {requestsPerUnit: 6, unit: minute}
 `,
     );
-    const down = await mesh.api("POST", "/v1/dev/faults", { proxyApi: "unreachable" });
+    const down = await fixture.mesh.api("POST", "/v1/dev/faults", { proxyApi: "unreachable" });
     expect(down.status).toBe(200);
     try {
-      await pollFor(mesh, 800); // several failed polls
+      await pollFor(fixture.mesh, 800); // several failed polls
       const statuses: number[] = [];
-      for (let i = 0; i < 8; i++) statuses.push((await mesh.fetch("ss.localhost", "/")).status);
+      for (let i = 0; i < 8; i++) statuses.push((await fixture.mesh.fetch("ss.localhost", "/")).status);
       // Retries still route around the bad endpoint; the rate limit still cuts in after 6.
       expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429, 429]);
       expect(good.hits).toHaveLength(6);
     } finally {
-      await mesh.api("POST", "/v1/dev/faults", { proxyApi: "ok" });
+      await fixture.mesh.api("POST", "/v1/dev/faults", { proxyApi: "ok" });
     }
   });
 });

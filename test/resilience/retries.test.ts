@@ -1,17 +1,10 @@
 // Retries and timeouts through the real proxy in workerd, against real loopback upstreams that misbehave.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMesh, type TestMesh } from "../helpers/local-mesh";
-import { misbehaving, type Misbehaving } from "./misbehaving";
+import { describe, expect, it } from "vitest";
+import { useMeshWithUpstreams } from "./fixture";
 import { applyAndSettle, service, timed } from "./mesh-control";
 
-let mesh: TestMesh;
-const upstreams: Misbehaving[] = [];
-
-async function upstream(...args: Parameters<typeof misbehaving>): Promise<Misbehaving> {
-  const u = await misbehaving(...args);
-  upstreams.push(u);
-  return u;
-}
+const fixture = useMeshWithUpstreams();
+const upstream = fixture.upstream;
 
 function virtualService(host: string, http: string): string {
   return `---
@@ -25,21 +18,12 @@ spec:
 ${http}`;
 }
 
-beforeAll(async () => {
-  mesh = await startMesh();
-});
-
-afterAll(async () => {
-  await mesh?.stop();
-  await Promise.all(upstreams.map((u) => u.close()));
-});
-
 describe("retries", () => {
   it("retries a 503 on the other endpoint: the client sees the healthy answer", async () => {
     const bad = await upstream({ kind: "status", status: 503 });
     const good = await upstream({ kind: "ok", name: "good" });
     await applyAndSettle(
-      mesh,
+      fixture.mesh,
       service("r-failover", [bad.url, good.url]) +
         virtualService(
           "r-failover",
@@ -48,7 +32,7 @@ describe("retries", () => {
         ),
     );
     for (let i = 0; i < 4; i++) {
-      const res = await mesh.fetch("r-failover.localhost", `/item/${i}`);
+      const res = await fixture.mesh.fetch("r-failover.localhost", `/item/${i}`);
       expect(res.status).toBe(200);
       expect(JSON.parse(res.body)).toMatchObject({ name: "good" });
     }
@@ -61,7 +45,7 @@ describe("retries", () => {
   it("gives up after attempts + 1 tries and passes the last 503 through", async () => {
     const bad = await upstream({ kind: "status", status: 503 });
     await applyAndSettle(
-      mesh,
+      fixture.mesh,
       service("r-exhaust", [bad.url]) +
         virtualService(
           "r-exhaust",
@@ -69,7 +53,7 @@ describe("retries", () => {
       route: [{destination: {host: r-exhaust}}]`,
         ),
     );
-    const res = await mesh.fetch("r-exhaust.localhost", "/");
+    const res = await fixture.mesh.fetch("r-exhaust.localhost", "/");
     expect(res.status).toBe(503);
     expect(res.body).toBe("upstream says 503");
     expect(res.headers["x-mesh-error"]).toBeUndefined();
@@ -79,7 +63,7 @@ describe("retries", () => {
   it("retries a connection closed before any answer for GET, but never replays a POST", async () => {
     const closer = await upstream({ kind: "accept-then-close" });
     await applyAndSettle(
-      mesh,
+      fixture.mesh,
       service("r-closer", [closer.url]) +
         virtualService(
           "r-closer",
@@ -87,12 +71,12 @@ describe("retries", () => {
       route: [{destination: {host: r-closer}}]`,
         ),
     );
-    const get = await mesh.fetch("r-closer.localhost", "/");
+    const get = await fixture.mesh.fetch("r-closer.localhost", "/");
     expect(get.status).toBe(502);
     expect(get.headers["x-mesh-error"]).toBe("upstream_unavailable");
     expect(JSON.parse(get.body).error.code).toBe("upstream_unavailable");
     expect(closer.hits).toHaveLength(3);
-    const post = await mesh.fetch("r-closer.localhost", "/orders", { method: "POST", body: "{}" });
+    const post = await fixture.mesh.fetch("r-closer.localhost", "/orders", { method: "POST", body: "{}" });
     expect(post.status).toBe(502);
     expect(post.headers["x-mesh-error"]).toBe("upstream_unavailable");
     expect(closer.hits).toHaveLength(4);
@@ -101,7 +85,7 @@ describe("retries", () => {
   it("does not retry a response that broke mid-body (the upstream already answered)", async () => {
     const resetter = await upstream({ kind: "reset-mid-response" });
     await applyAndSettle(
-      mesh,
+      fixture.mesh,
       service("r-reset", [resetter.url]) +
         virtualService(
           "r-reset",
@@ -109,7 +93,7 @@ describe("retries", () => {
       route: [{destination: {host: r-reset}}]`,
         ),
     );
-    const outcome = await mesh.fetch("r-reset.localhost", "/").then(
+    const outcome = await fixture.mesh.fetch("r-reset.localhost", "/").then(
       (res) => ({ complete: res.status === 200 && res.body.length === 1000 }),
       () => ({ complete: false }),
     );
@@ -120,7 +104,7 @@ describe("retries", () => {
   it("replays a buffered body on retry, and streams a body over 64 KiB once", async () => {
     const flaky = await upstream({ kind: "status", status: 503 });
     await applyAndSettle(
-      mesh,
+      fixture.mesh,
       service("r-body", [flaky.url]) +
         virtualService(
           "r-body",
@@ -129,18 +113,18 @@ describe("retries", () => {
         ),
     );
     const small = "x".repeat(10 * 1024);
-    const res = await mesh.fetch("r-body.localhost", "/doc", { method: "PUT", body: small });
+    const res = await fixture.mesh.fetch("r-body.localhost", "/doc", { method: "PUT", body: small });
     expect(res.status).toBe(503);
     expect(flaky.hits.map((h) => h.body.length)).toEqual([small.length, small.length]);
     const large = "y".repeat(100 * 1024);
-    await mesh.fetch("r-body.localhost", "/doc", { method: "PUT", body: large });
+    await fixture.mesh.fetch("r-body.localhost", "/doc", { method: "PUT", body: large });
     expect(flaky.hits.slice(2).map((h) => h.body.length)).toEqual([large.length]);
   });
 
   it("stops retrying when the retry budget is spent", async () => {
     const bad = await upstream({ kind: "status", status: 503 });
     await applyAndSettle(
-      mesh,
+      fixture.mesh,
       service("r-budget", [bad.url]) +
         `---
 apiVersion: flaremesh.dev/v1alpha1
@@ -153,7 +137,7 @@ spec:
   retryBudget: {percent: 0, minRetriesPerSecond: 1}
 `,
     );
-    for (let i = 0; i < 20; i++) expect((await mesh.fetch("r-budget.localhost", "/")).status).toBe(503);
+    for (let i = 0; i < 20; i++) expect((await fixture.mesh.fetch("r-budget.localhost", "/")).status).toBe(503);
     // 20 requests + 10 retries (1/s over the 10 s window), not 20 × 3.
     expect(bad.hits).toHaveLength(30);
   });
@@ -164,7 +148,7 @@ describe("timeouts", () => {
     const hang = await upstream({ kind: "hang" });
     const good = await upstream({ kind: "ok", name: "good" });
     await applyAndSettle(
-      mesh,
+      fixture.mesh,
       service("t-pertry", [hang.url, good.url]) +
         virtualService(
           "t-pertry",
@@ -173,7 +157,7 @@ describe("timeouts", () => {
         ),
     );
     for (let i = 0; i < 3; i++) {
-      const { value: res, ms } = await timed(() => mesh.fetch("t-pertry.localhost", "/"));
+      const { value: res, ms } = await timed(() => fixture.mesh.fetch("t-pertry.localhost", "/"));
       expect(res.status).toBe(200);
       expect(ms).toBeLessThan(2_000);
     }
@@ -187,7 +171,7 @@ describe("timeouts", () => {
   it("the request timeout answers 504 upstream_timeout and aborts the subrequest", async () => {
     const hang = await upstream({ kind: "hang" });
     await applyAndSettle(
-      mesh,
+      fixture.mesh,
       service("t-request", [hang.url]) +
         virtualService(
           "t-request",
@@ -195,7 +179,7 @@ describe("timeouts", () => {
       route: [{destination: {host: t-request}}]`,
         ),
     );
-    const { value: res, ms } = await timed(() => mesh.fetch("t-request.localhost", "/"));
+    const { value: res, ms } = await timed(() => fixture.mesh.fetch("t-request.localhost", "/"));
     expect(res.status).toBe(504);
     expect(res.headers["x-mesh-error"]).toBe("upstream_timeout");
     expect(JSON.parse(res.body).error.code).toBe("upstream_timeout");
@@ -209,7 +193,7 @@ describe("timeouts", () => {
   it("a slow answer within the timeout is served; TrafficPolicy timeouts apply without a route timeout", async () => {
     const slow = await upstream({ kind: "ok", name: "slow", delayMs: 300 });
     await applyAndSettle(
-      mesh,
+      fixture.mesh,
       service("t-slow", [slow.url]) +
         `---
 apiVersion: flaremesh.dev/v1alpha1
@@ -221,9 +205,9 @@ spec:
   timeouts: {request: 1s}
 `,
     );
-    expect((await mesh.fetch("t-slow.localhost", "/")).status).toBe(200);
+    expect((await fixture.mesh.fetch("t-slow.localhost", "/")).status).toBe(200);
     slow.behave({ kind: "ok", name: "slow", delayMs: 1500 });
-    const res = await mesh.fetch("t-slow.localhost", "/");
+    const res = await fixture.mesh.fetch("t-slow.localhost", "/");
     expect(res.status).toBe(504);
     expect(res.headers["x-mesh-error"]).toBe("upstream_timeout");
   });
