@@ -6,6 +6,7 @@ import type { TraceContext } from "../../../shared/telemetry/index";
 import type { CompiledConfig, CompiledService, EndpointSet } from "./config/compiled";
 import type { RequestResilience } from "./resilience/request-state";
 import type { ProxyEnv } from "./env";
+import type { HeaderBag } from "./http/header-bag";
 
 /** A stage finishes by returning a Response, or delegates to the rest of the pipeline with `next()`. */
 export type Next = () => Promise<Response>;
@@ -38,8 +39,11 @@ export interface ProxyContext {
   readonly mode: "ingress" | "egress";
   readonly caller: CallerIdentity | null;
   readonly requestId: string;
-  /** The headers that go upstream; stages edit this copy, never `request.headers`. */
-  readonly headers: Headers;
+  /**
+   * The headers that go upstream; stages edit this bag, never `request.headers`, and read what the request
+   * arrived with from `headers.original(name)` (one read of the inbound headers per request).
+   */
+  readonly headers: HeaderBag;
   /** Verified caller principal (`cluster.local/ns/default/sa/productpage`), or null when anonymous. */
   principal: string | null;
   /** The inbound `x-mesh-identity` token, removed from `headers`, for an authentication stage. */

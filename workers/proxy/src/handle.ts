@@ -6,6 +6,7 @@ import { getConfig } from "./config/cache";
 import type { CompiledConfig, CompiledService } from "./config/compiled";
 import type { CallerIdentity, ProxyContext } from "./context";
 import { settingsOf, type ProxyEnv, type Settings } from "./env";
+import { HeaderBag } from "./http/header-bag";
 import { requestIdFrom } from "./http/request-id";
 import { pipelineFor } from "./pipeline";
 import { rescue } from "./rescue";
@@ -22,10 +23,11 @@ export async function handleRequest(
   exec: ExecutionContext,
   entry: Entry,
 ): Promise<Response> {
-  const requestId = requestIdFrom(request.headers.get("x-request-id"));
+  const headers = new HeaderBag(request.headers);
+  const requestId = requestIdFrom(headers.original("x-request-id"));
   let res: Response;
   // Telemetry wraps everything below, so errors (no config, unknown service) are observed too.
-  const observation = observe(request, env, exec, entry.caller, requestId);
+  const observation = observe(request, headers, env, exec, entry.caller, requestId);
   let served: ProxyContext | null = null;
   try {
     const settings = settingsOf(env);
@@ -41,7 +43,7 @@ export async function handleRequest(
       mode: entry.mode,
       caller: entry.caller,
       requestId,
-      headers: new Headers(request.headers),
+      headers,
       principal: null,
       identityToken: null,
       match: null,

@@ -94,10 +94,10 @@ function callerZonesOf(ctx: ProxyContext): string[] {
  */
 function hashKey(hash: LoadBalancerModel["hash"], ctx: ProxyContext, mayIssue: boolean): string | null {
   if (hash === undefined) return null;
-  if (hash.header !== undefined) return ctx.request.headers.get(hash.header);
+  if (hash.header !== undefined) return ctx.headers.original(hash.header);
   if (hash.queryParam !== undefined) return ctx.url.searchParams.get(hash.queryParam);
   if (hash.cookie !== undefined) {
-    const sent = readCookie(ctx.request.headers.get("cookie"), hash.cookie.name);
+    const sent = readCookie(ctx.headers.original("cookie"), hash.cookie.name);
     if (sent !== null || !mayIssue) return sent;
     // One value per request, so that a retry that picks again lands on the same endpoint.
     let value = sessionCookieValue(ctx);
@@ -107,6 +107,6 @@ function hashKey(hash: LoadBalancerModel["hash"], ctx: ProxyContext, mayIssue: b
     }
     return value;
   }
-  if (hash.sourceIp) return ctx.request.headers.get("cf-connecting-ip") ?? ctx.principal;
+  if (hash.sourceIp) return ctx.headers.original("cf-connecting-ip") ?? ctx.principal;
   return null;
 }

@@ -10,8 +10,15 @@ const ALWAYS = new Set([
   "proxy-connection",
 ]);
 
+/** What stripping needs of a header collection: `Headers`, or the proxy's HeaderBag. */
+interface StrippableHeaders {
+  get(name: string): string | null;
+  delete(name: string): void;
+  forEach(callback: (value: string, name: string) => void): void;
+}
+
 /** True for a WebSocket handshake, whose `Upgrade` must reach the upstream for the runtime to proxy it. */
-export function isWebSocketUpgrade(headers: Headers): boolean {
+export function isWebSocketUpgrade(headers: Pick<StrippableHeaders, "get">): boolean {
   return headers.get("upgrade")?.toLowerCase() === "websocket";
 }
 
@@ -19,7 +26,7 @@ export function isWebSocketUpgrade(headers: Headers): boolean {
  * Removes hop-by-hop headers in place: the fixed list, every `Proxy-*` header (credentials for this proxy,
  * not the upstream), and every header the `Connection` header names. `Upgrade: websocket` is kept.
  */
-export function stripHopByHop(headers: Headers, keepWebSocketUpgrade: boolean): void {
+export function stripHopByHop(headers: StrippableHeaders, keepWebSocketUpgrade: boolean): void {
   // One pass over what is present, then deletes only where needed: this runs on every request.
   const drop: string[] = [];
   const named = headers.get("connection");

@@ -14,7 +14,7 @@ export function isValidTraceparent(value: string): boolean {
 }
 
 /** Makes sure `headers` carries a valid traceparent. B3 headers are left untouched (propagated as-is). */
-export function ensureTraceparent(headers: Headers): void {
+export function ensureTraceparent(headers: Pick<Headers, "get" | "set" | "delete">): void {
   const inbound = headers.get("traceparent");
   if (inbound !== null && isValidTraceparent(inbound.trim())) return;
   // An invalid traceparent invalidates tracestate too (W3C Trace Context §3.3): restart the trace.
@@ -23,7 +23,7 @@ export function ensureTraceparent(headers: Headers): void {
 }
 
 /** Joins an existing B3 trace (`x-b3-traceid`, 64 or 128 bit) so both formats describe one trace. */
-function fromB3(headers: Headers): string | null {
+function fromB3(headers: Pick<Headers, "get">): string | null {
   const traceId = headers.get("x-b3-traceid")?.toLowerCase();
   const spanId = headers.get("x-b3-spanid")?.toLowerCase();
   if (!traceId || !spanId || !/^([0-9a-f]{16}|[0-9a-f]{32})$/.test(traceId) || !/^[0-9a-f]{16}$/.test(spanId))

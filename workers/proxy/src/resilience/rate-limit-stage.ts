@@ -22,11 +22,11 @@ export const rateLimit: StageFactory = () =>
     }
     const global = limits.global;
     if (global !== undefined && ctx.env.RATE_LIMIT !== undefined) {
-      const headers = ctx.request.headers;
+      const headers = ctx.headers;
       const key = globalLimitKey(ctx.destination.key, global, {
         principal: ctx.principal,
-        clientIp: ctx.mode === "ingress" ? headers.get("cf-connecting-ip") : null,
-        header: (name) => headers.get(name),
+        clientIp: ctx.mode === "ingress" ? headers.original("cf-connecting-ip") : null,
+        header: (name) => headers.original(name),
       });
       const decision = await hitGlobalLimit(ctx.env.RATE_LIMIT, key, global, now);
       if (decision !== null && !decision.allowed) throw limited(ctx, decision.retryAfterSeconds, "global");

@@ -11,8 +11,13 @@ export interface ReplayableBody {
 
 const NO_BODY: ReplayableBody = { replayable: true, next: () => null };
 
-export async function prepareBody(request: Request, maxRetries: number, limit: number): Promise<ReplayableBody> {
-  const length = request.headers.get("content-length");
+/** `length` is the request's Content-Length header as received (null when absent). */
+export async function prepareBody(
+  request: Request,
+  length: string | null,
+  maxRetries: number,
+  limit: number,
+): Promise<ReplayableBody> {
   const contentLength = length !== null && /^\d+$/.test(length) ? Number(length) : null;
   const plan = bodyReplayPlan({ hasBody: request.body !== null, contentLength }, maxRetries, limit);
   switch (plan) {

@@ -38,10 +38,11 @@ export const retry: StageFactory = (config) =>
     const state = resilienceOf(ctx);
     recordRequest(dest.budget, Date.now());
     // Ingress starts a fresh platform budget; egress inherits what the calling Worker forwarded.
-    const budget = readInvocationBudget(ctx.request.headers.get(INVOCATION_BUDGET_HEADER), ctx.mode);
+    const budget = readInvocationBudget(ctx.headers.original(INVOCATION_BUDGET_HEADER), ctx.mode);
     const tries = planTries(budget, plan.maxRetries, dest.endpointsAreWorkers);
     const body = await prepareBody(
       ctx.request,
+      ctx.headers.original("content-length"),
       Math.min(plan.maxRetries, tries.maxTries - 1),
       policy.retryBodyLimitBytes,
     );

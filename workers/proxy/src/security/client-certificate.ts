@@ -29,7 +29,7 @@ async function proofMatches(proof: string, secret: string): Promise<boolean> {
 }
 
 export async function certificatePeer(ctx: ProxyContext): Promise<PeerIdentity> {
-  const proof = ctx.request.headers.get(LISTENER_PROOF_HEADER);
+  const proof = ctx.headers.original(LISTENER_PROOF_HEADER);
   ctx.headers.delete(LISTENER_PROOF_HEADER);
   // Egress arrives over a service binding: the caller Worker could set any `cf`; its binding is its identity.
   if (ctx.mode !== "ingress") return { kind: "none" };

@@ -20,7 +20,7 @@ export const authorization: StageFactory = () =>
       ctx.upstreamPath = ctx.url.pathname;
     }
     const port = Number(ctx.url.port || (ctx.url.protocol === "https:" ? 443 : 80));
-    const clientIp = ctx.mode === "ingress" ? (ctx.request.headers.get("cf-connecting-ip") ?? undefined) : undefined;
+    const clientIp = ctx.mode === "ingress" ? (ctx.headers.original("cf-connecting-ip") ?? undefined) : undefined;
     const attrs: RequestAttributes = {
       method: ctx.request.method,
       path,

@@ -7,9 +7,9 @@ import { propagateTrace } from "../telemetry/propagate";
 export const forwarding: StageFactory = () =>
   async function forwarding(ctx: ProxyContext, next) {
     const h = ctx.headers;
-    stripHopByHop(h, isWebSocketUpgrade(ctx.request.headers));
+    stripHopByHop(h, isWebSocketUpgrade(h.inboundReader));
     // The runtime knows the client address; on egress (service binding) there is no client socket.
-    const clientIp = ctx.mode === "ingress" ? ctx.request.headers.get("cf-connecting-ip") : null;
+    const clientIp = ctx.mode === "ingress" ? h.original("cf-connecting-ip") : null;
     if (clientIp !== null) {
       const prior = h.get("x-forwarded-for");
       h.set("x-forwarded-for", prior ? `${prior}, ${clientIp}` : clientIp);

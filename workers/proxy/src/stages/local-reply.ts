@@ -41,9 +41,9 @@ export const localReply: StageFactory = (config) => {
       return new Response(null, { status, headers: { location } });
     }
     const policy = cors.get(r);
-    const origin = ctx.request.headers.get("origin");
+    const origin = ctx.headers.original("origin");
     if (policy === undefined || origin === null || !originAllowed(policy, origin)) return next();
-    if (ctx.request.method === "OPTIONS" && ctx.request.headers.has("access-control-request-method")) {
+    if (ctx.request.method === "OPTIONS" && ctx.headers.original("access-control-request-method") !== null) {
       return preflight(policy, origin);
     }
     const res = await next();

@@ -21,7 +21,7 @@ export const mirror: StageFactory = (config) =>
     if (chosen.length === 0) return next();
     let body: Promise<ArrayBuffer | null> = Promise.resolve(null);
     if (ctx.request.body !== null) {
-      const declared = Number(ctx.request.headers.get("content-length") ?? NaN);
+      const declared = Number(ctx.headers.original("content-length") ?? NaN);
       if (declared > MIRROR_BODY_LIMIT) {
         skipped(ctx, chosen.length, `a ${declared}-byte body`);
         return next();
@@ -52,7 +52,7 @@ async function shadow(config: Config, ctx: ProxyContext, m: MirrorModel, body: A
     host: shadowHost(ctx.upstreamHost),
     path: ctx.upstreamPath,
     search: ctx.url.search,
-    headers: new Headers(ctx.headers),
+    headers: ctx.headers.toHeaders(),
     body,
   });
   await res.body?.cancel();

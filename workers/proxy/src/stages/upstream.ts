@@ -12,7 +12,7 @@ export const upstream: StageFactory = () =>
       host: ctx.upstreamHost,
       path: ctx.upstreamPath,
       search: ctx.url.search,
-      headers: ctx.headers,
+      headers: ctx.headers.toHeaders(),
       // The retry stage hands each try its own copy of the body and its abort signal (timeouts).
       body: ctx.upstreamTry === null ? ctx.request.body : ctx.upstreamTry.body,
       ...(ctx.upstreamTry === null ? {} : { signal: ctx.upstreamTry.signal }),

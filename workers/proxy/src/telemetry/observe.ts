@@ -18,6 +18,7 @@ import { currentConfig, currentProxyId } from "../config/cache";
 import type { CompiledConfig } from "../config/compiled";
 import type { CallerIdentity, ProxyContext } from "../context";
 import type { ProxyEnv } from "../env";
+import type { HeaderBag } from "../http/header-bag";
 import { isolateTelemetry } from "./isolate";
 import type { SendDelta } from "./metrics-flush";
 import { revisionTelemetry, type RevisionTelemetry } from "./revision";
@@ -80,6 +81,7 @@ function setConfigGauges(): void {
 /** Starts observing a request. `requestId` is the one the proxy forwards and returns. Per request. */
 export function observe(
   request: Request,
+  headers: HeaderBag,
   env: ProxyEnv,
   exec: ExecutionContext,
   caller: CallerIdentity | null,
@@ -90,12 +92,12 @@ export function observe(
   const current = currentConfig();
   const samplingPercent =
     current !== null ? revisionTelemetry(current).samplingPercent : (latest?.telemetry.samplingPercent ?? 100);
-  const trace = continueOrStart(request.headers, randomBytes, { samplingPercent });
+  const trace = continueOrStart(headers.inboundReader, randomBytes, { samplingPercent });
   return {
     trace,
     finish(res, ctx) {
       try {
-        finishRequest({ request, env, exec, caller, requestId, startMs, trace }, res, ctx);
+        finishRequest({ request, headers, env, exec, caller, requestId, startMs, trace }, res, ctx);
       } catch (err) {
         // Telemetry must never turn a good answer into an error.
         console.error("flaremesh-proxy: telemetry failed", err);
@@ -106,6 +108,7 @@ export function observe(
 
 interface Started {
   request: Request;
+  headers: HeaderBag;
   env: ProxyEnv;
   exec: ExecutionContext;
   caller: CallerIdentity | null;
@@ -128,6 +131,7 @@ function finishRequest(s: Started, res: Response, ctx: ProxyContext | null): voi
   const version = endpoint?.labels?.version;
   const trustDomain = config?.trustDomain ?? "cluster.local";
   const principal = ctx?.principal ?? null;
+  const userAgent = s.headers.original("user-agent");
 
   const labels: RequestLabels = {
     source_workload: s.caller ? workloadName(s.caller.service, s.caller.version) : undefined,
@@ -179,7 +183,7 @@ function finishRequest(s: Started, res: Response, ctx: ProxyContext | null): voi
       method: s.request.method,
       authority: url.host,
       path,
-      protocol: s.request.headers.get("upgrade")?.toLowerCase() === "websocket" ? "websocket" : "HTTP/1.1",
+      protocol: s.headers.original("upgrade")?.toLowerCase() === "websocket" ? "websocket" : "HTTP/1.1",
       status: res.status,
       ...(endpoint
         ? {
@@ -195,7 +199,7 @@ function finishRequest(s: Started, res: Response, ctx: ProxyContext | null): voi
       // The denying AuthorizationPolicy: for the log only, never in the response.
       ...(ctx?.authz?.decision === "deny" && ctx.authzPolicy ? { authzPolicy: ctx.authzPolicy } : {}),
       ...(errorCode ? { errorCode } : {}),
-      ...(s.request.headers.get("user-agent") ? { userAgent: s.request.headers.get("user-agent")! } : {}),
+      ...(userAgent !== null ? { userAgent } : {}),
     });
     items.push({ kind: "log", entry, sinks: sinks.logs });
   }
@@ -215,7 +219,7 @@ function finishRequest(s: Started, res: Response, ctx: ProxyContext | null): voi
       ...(url.port ? { serverPort: Number(url.port) } : {}),
       status: res.status,
       protocolVersion: "1.1",
-      ...(s.request.headers.get("user-agent") ? { userAgent: s.request.headers.get("user-agent")! } : {}),
+      ...(userAgent !== null ? { userAgent } : {}),
       ...(errorCode ? { errorType: errorCode } : {}),
       service: {
         name: destination?.name ?? "unknown",

@@ -2,7 +2,7 @@
 import { TRACE_HEADER_NAMES, injectHeaders, type TraceContext } from "../../../../shared/telemetry/index";
 
 /** Per request: drops every inbound trace header, then writes `traceparent`/`tracestate` and B3 (single and multi). */
-export function propagateTrace(headers: Headers, trace: TraceContext): void {
+export function propagateTrace(headers: Pick<Headers, "set" | "delete">, trace: TraceContext): void {
   for (const name of TRACE_HEADER_NAMES) headers.delete(name);
   for (const [name, value] of Object.entries(injectHeaders(trace))) headers.set(name, value);
 }
