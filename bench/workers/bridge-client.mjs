@@ -30,8 +30,8 @@ export class ProxyApi extends WorkerEntrypoint {
 }
 
 export class TelemetryQueue extends WorkerEntrypoint {
-  async send(body) {
-    await call(this.env, "queueSend", body);
+  async send(body, options) {
+    await call(this.env, "queueSend", { body, contentType: options?.contentType });
   }
 }
 

@@ -20,7 +20,7 @@ export default {
       case "reportMetrics":
         return reply(await env.CONTROL.reportMetrics(arg));
       case "queueSend":
-        await env.TELEMETRY_QUEUE.send(arg, { contentType: "json" });
+        await env.TELEMETRY_QUEUE.send(arg.body, arg.contentType ? { contentType: arg.contentType } : {});
         return Response.json({ ok: true });
       default:
         return new Response(`unknown bridge method ${method}`, { status: 404 });

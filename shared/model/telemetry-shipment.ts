@@ -40,9 +40,20 @@ export const ShipmentSchema = z.strictObject({
   items: z.array(Item).max(1_000),
 });
 
-/** Validates a queue message body; null when it is not a shipment this version understands. */
+/**
+ * Validates a queue message body — JSON text (what proxies send) or an already decoded object (a `json`
+ * message) — and returns null when it is not a shipment this version understands.
+ */
 export function parseShipment(value: unknown): Shipment | null {
-  const result = ShipmentSchema.safeParse(value);
+  let decoded = value;
+  if (typeof value === "string") {
+    try {
+      decoded = JSON.parse(value);
+    } catch {
+      return null;
+    }
+  }
+  const result = ShipmentSchema.safeParse(decoded);
   if (!result.success) return null;
   const shipment = result.data as unknown as Shipment;
   const n = shipment.sinks.length;

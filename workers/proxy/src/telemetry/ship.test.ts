@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { TelemetrySinkModel } from "../../../../shared/model/telemetry";
 import { parseShipment } from "../../../../shared/model/telemetry-shipment";
 import { buildAccessLog, buildHttpSpan } from "../../../../shared/telemetry/index";
-import { toShipment } from "./ship";
+import { toMessages, toShipment } from "./ship";
 
 const sink = (name: string, type: "loki" | "zipkin") =>
   TelemetrySinkModel.parse({ id: `TelemetrySink/default/${name}`, type, endpoint: "https://sink.example.com" });
@@ -54,5 +54,39 @@ describe("toShipment", () => {
     const shipment = toShipment([{ kind: "log", entry, sinks: [loki] }]);
     expect(parseShipment({ ...shipment, items: [{ ...shipment.items[0]!, to: [3] }] })).toBeNull();
     expect(parseShipment({ ...shipment, format: 2 })).toBeNull();
+  });
+});
+
+describe("toMessages", () => {
+  it("sends a chunk as one JSON text message the shipper parses back", () => {
+    const chunk = [
+      { kind: "log" as const, entry, sinks: [loki] },
+      { kind: "span" as const, entry: span, sinks: [zipkin] },
+    ];
+    const messages = toMessages(chunk);
+    expect(messages).toHaveLength(1);
+    expect(typeof messages[0]!.body).toBe("string");
+    expect(parseShipment(messages[0]!.body)).toEqual(toShipment(chunk));
+  });
+
+  it("splits a chunk over the size limit, keeping every entry in order, and drops a lone oversized entry", () => {
+    const chunk = Array.from({ length: 10 }, (_, i) => ({
+      kind: "log" as const,
+      entry: { ...entry, request_id: `r${i}` },
+      sinks: [loki],
+    }));
+    const one = JSON.stringify(toShipment(chunk.slice(0, 1))).length;
+    const messages = toMessages(chunk, one * 3);
+    expect(messages.length).toBeGreaterThan(1);
+    for (const m of messages) expect(new TextEncoder().encode(m.body).length).toBeLessThanOrEqual(one * 3);
+    const ids = messages.flatMap((m) =>
+      parseShipment(m.body)!.items.map((i) => (i.entry as { request_id: string }).request_id),
+    );
+    expect(ids).toEqual(chunk.map((c) => c.entry.request_id));
+    expect(toMessages(chunk.slice(0, 1), 10)).toEqual([]);
+  });
+
+  it("refuses text that is not JSON", () => {
+    expect(parseShipment("{not json")).toBeNull();
   });
 });
