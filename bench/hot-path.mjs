@@ -78,6 +78,11 @@ try {
         floor: { rps: rps("floor"), p99Ms: p99("floor"), cpuMsPerRequest: cpu("floor") },
         flaremesh: { rps: rps("flaremesh"), p99Ms: p99("flaremesh"), cpuMsPerRequest: cpu("flaremesh") },
         proxyShareMsPerRequest: round(cpu("flaremesh") - cpu("floor"), 4),
+        // Per round (floor and proxy measured back to back), then the median: less exposed to slow drift.
+        pairedProxyShareMsPerRequest: round(
+          median(runs.flaremesh.map((r, i) => r.cpuMsPerRequest[0] - runs.floor[i].cpuMsPerRequest[0])),
+          4,
+        ),
         rpsRatio: round(rps("flaremesh") / rps("floor"), 3),
         p99Ratio: round(p99("flaremesh") / p99("floor"), 2),
       },

@@ -2,7 +2,9 @@
 /* global performance */
 // against the same loopback upstream with the same client, measures the scaling, propagation, control-plane and
 // cold-start numbers, writes bench/results.json and prints a table. Loads target 127.0.0.1 only and stop by themselves.
+import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
+import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import { request } from "../scripts/lib/local-mesh.mjs";
@@ -137,64 +139,94 @@ async function measureDirect(upstream, headers) {
   };
 }
 
+/** The same bytes as the flaremesh request: a placeholder of the real token's length. */
+const placeholderHeaders = (headers) => ({ ...headers, "x-mesh-identity": "x".repeat(600) });
+
 const loadShape = () => ({ connections: P.connections, durationS: P.durationS, warmupS: P.warmupS });
 
-async function measureFloor(upstream, headers) {
-  log("floor: client → forwarding Worker → upstream");
-  const t0 = now();
-  const floor = await startFloor(upstream.url);
-  const readyMs = now() - t0;
-  try {
-    const first = await firstOk(floor.port, "bench.localhost", BENCH_PATH, headers);
-    const load = await loadRun({
-      url: `http://127.0.0.1:${floor.port}${BENCH_PATH}`,
-      headers,
-      ...loadShape(),
-      pids: [floor.pid, upstream.pid],
-    });
-    results.configurations.floor = { ...load, processes: ["workerd (floor Worker)", "upstream"] };
-    results.coldStart = { floor: { workerdReadyMs: round(readyMs, 1), firstResponseMs: round(first.ms, 1) } };
-  } finally {
-    await floor.stop();
-  }
+/** Median of a list (the upper one of the middle two). */
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** One configuration's rounds folded into one result: medians per figure, plus each round for the spread. */
+function combineRounds(runs) {
+  const m = (f) => round(median(runs.map(f)), 4);
+  const cpu = runs[0].cpuMsPerRequest.map((_, i) => m((r) => r.cpuMsPerRequest[i]));
+  return {
+    rounds: runs.length,
+    requests: runs.reduce((sum, r) => sum + r.requests, 0),
+    ok: runs.reduce((sum, r) => sum + r.ok, 0),
+    non2xx: runs.reduce((sum, r) => sum + r.non2xx, 0),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+    durationS: round(
+      runs.reduce((sum, r) => sum + r.durationS, 0),
+      2,
+    ),
+    rps: m((r) => r.rps),
+    latencyMs: {
+      p50: m((r) => r.latencyMs.p50),
+      p99: m((r) => r.latencyMs.p99),
+      p999: m((r) => r.latencyMs.p999),
+      max: Math.max(...runs.map((r) => r.latencyMs.max)),
+    },
+    cpuMsPerRequest: cpu,
+    rssMiB: runs.at(-1).rssMiB,
+    perRound: runs.map((r) => ({ rps: r.rps, p99Ms: r.latencyMs.p99, cpuMsPerRequest: r.cpuMsPerRequest })),
+  };
 }
 
-async function measureNaive(upstream, headers) {
-  log("naive: client → Worker that asks a Durable Object for the route → upstream");
-  const naive = await startNaive(upstream.url, ROUTES);
+/**
+ * Pins the Worker runtimes under test to the last core and everything else (this process with the load client,
+ * the upstream, the control plane) to the others, so the measured workerd never competes for its core. Returns
+ * a function that undoes it. Without `taskset` (or with one core) nothing is pinned.
+ */
+function pinProcesses(measured, others) {
+  const cores = os.cpus().length;
+  const run = (cpus, pid) => execFileSync("taskset", ["-a", "-cp", cpus, String(pid)], { stdio: "ignore" });
   try {
-    await firstOk(naive.port, "bench.localhost", BENCH_PATH, headers);
-    const calls = async () =>
-      JSON.parse((await request(naive.port, "bench.localhost", "/__bench/do-calls")).body).calls;
-    let before = 0;
-    const load = await loadRun({
-      url: `http://127.0.0.1:${naive.port}${BENCH_PATH}`,
-      headers,
-      ...loadShape(),
-      pids: [naive.pid, upstream.pid],
-      beforeMeasured: async () => {
-        before = await calls();
-      },
-    });
-    const total = (await calls()) - before;
-    results.configurations.naive = { ...load, processes: ["workerd (naive Worker + Durable Object)", "upstream"] };
-    results.hotPath = {
-      naive: {
-        durableObjectCalls: total,
-        perRequest: round(total / Math.max(1, load.requests), 3),
-        note: "RouteTable RPCs during the measured run (each answers from SQLite); one per request by design",
+    if (cores < 2) return null;
+    const last = String(cores - 1);
+    const rest = cores === 2 ? "0" : `0-${cores - 2}`;
+    for (const pid of measured) run(last, pid);
+    for (const pid of [...others, process.pid]) run(rest, pid);
+    return {
+      measuredCore: Number(last),
+      otherCores: rest,
+      undo: () => {
+        for (const pid of [...measured, ...others, process.pid]) {
+          try {
+            run(`0-${cores - 1}`, pid);
+          } catch {
+            // A process that has exited needs no unpinning.
+          }
+        }
       },
     };
-  } finally {
-    await naive.stop();
+  } catch {
+    return null;
   }
 }
 
-async function measureFlaremesh(upstream, baseHeaders) {
-  log("flaremesh: starting control plane and proxy (each in its own workerd)");
+/**
+ * floor, naive and flaremesh run side by side: all three are started, then loaded in turn, round after round,
+ * so that a change in the machine's load (it is shared) hits all three alike. Returns the running control plane
+ * and proxy for the flaremesh-only phases that follow.
+ */
+async function measureSideBySide(upstream, placeholder, baseHeaders) {
+  log("side by side: starting floor, naive and flaremesh (control plane and proxy each in its own workerd)");
+  const t0 = now();
+  const floor = await startFloor(upstream.url);
+  const floorReadyMs = now() - t0;
+  const naive = await startNaive(upstream.url, ROUTES);
   const control = await startControl();
-  let proxy = await startProxy(control.port);
+  const proxy = await startProxy(control.port);
+  let pinned = null;
   try {
+    const floorFirst = await firstOk(floor.port, "bench.localhost", BENCH_PATH, placeholder);
+    results.coldStart = {
+      floor: { workerdReadyMs: round(floorReadyMs, 1), firstResponseMs: round(floorFirst.ms, 1) },
+    };
+    await firstOk(naive.port, "bench.localhost", BENCH_PATH, placeholder);
+
     const applied = await applyYaml(
       control,
       realisticConfig({ upstreamUrl: upstream.url, receiverUrl: upstream.receiverUrl, strict: true }),
@@ -221,46 +253,112 @@ async function measureFlaremesh(upstream, baseHeaders) {
       matchedRoute: "r151 (after ~75 header/regex candidates)",
     };
 
-    log("flaremesh: load run");
-    const before = await proxy.bridgeCounts();
+    pinned = pinProcesses([floor.pid, naive.pid, proxy.pid], [upstream.pid, control.pid]);
+    results.settings.pinning = pinned
+      ? `the workerd under test on core ${pinned.measuredCore}; client, upstream and control plane on ${pinned.otherCores}`
+      : "none (taskset unavailable or a single core)";
+
+    const doCalls = async () =>
+      JSON.parse((await request(naive.port, "bench.localhost", "/__bench/do-calls")).body).calls;
+    const runs = { floor: [], naive: [], flaremesh: [] };
+    let naiveCalls = 0;
+    const bridge = { requests: 0, durationS: 0, delta: {} };
     const received = await upstream.receiverStats();
-    const load = await loadRun({
-      url: `http://127.0.0.1:${proxy.port}${BENCH_PATH}`,
-      headers,
-      ...loadShape(),
-      pids: [proxy.pid, control.pid, upstream.pid],
-    });
-    const after = await proxy.bridgeCounts();
+    for (let i = 0; i < P.rounds; i++) {
+      log(`round ${i + 1}/${P.rounds}: floor, naive, flaremesh`);
+      runs.floor.push(
+        await loadRun({
+          url: `http://127.0.0.1:${floor.port}${BENCH_PATH}`,
+          headers: placeholder,
+          ...loadShape(),
+          pids: [floor.pid, upstream.pid],
+        }),
+      );
+      let before = 0;
+      const naiveRun = await loadRun({
+        url: `http://127.0.0.1:${naive.port}${BENCH_PATH}`,
+        headers: placeholder,
+        ...loadShape(),
+        pids: [naive.pid, upstream.pid],
+        beforeMeasured: async () => {
+          before = await doCalls();
+        },
+      });
+      naiveCalls += (await doCalls()) - before;
+      runs.naive.push(naiveRun);
+      let counts = null;
+      const meshRun = await loadRun({
+        url: `http://127.0.0.1:${proxy.port}${BENCH_PATH}`,
+        headers,
+        ...loadShape(),
+        pids: [proxy.pid, control.pid, upstream.pid],
+        beforeMeasured: async () => {
+          counts = await proxy.bridgeCounts();
+        },
+      });
+      const after = await proxy.bridgeCounts();
+      for (const k of Object.keys(after.counts))
+        bridge.delta[k] = (bridge.delta[k] ?? 0) + after.counts[k] - counts.counts[k];
+      bridge.requests += meshRun.requests;
+      bridge.durationS += meshRun.durationS;
+      runs.flaremesh.push(meshRun);
+    }
     await sleep(2500); // let the last telemetry batches ship
     const receivedAfter = await upstream.receiverStats();
+
+    results.configurations.floor = { ...combineRounds(runs.floor), processes: ["workerd (floor Worker)", "upstream"] };
+    results.configurations.naive = {
+      ...combineRounds(runs.naive),
+      processes: ["workerd (naive Worker + Durable Object)", "upstream"],
+    };
     results.configurations.flaremesh = {
-      ...load,
+      ...combineRounds(runs.flaremesh),
       processes: ["workerd (proxy)", "workerd (control plane + telemetry shipper)", "upstream"],
     };
-    const delta = {};
-    for (const k of Object.keys(after.counts)) delta[k] = after.counts[k] - before.counts[k];
-    const doReachable = delta.getSnapshot + delta.getJwks + delta.reportMetrics;
+    const naiveRequests = results.configurations.naive.requests;
+    const doReachable = bridge.delta.getSnapshot + bridge.delta.getJwks + bridge.delta.reportMetrics;
     // What the background alone may make in that time, whatever the request rate: a config poll per refresh
     // interval (250 ms → 4/s) and a metrics flush per second, doubled for timer slack and acknowledging polls.
     // A per-request call would exceed it by thousands.
-    const backgroundBudget = Math.ceil(load.durationS) * 2 * (4 + 1) + 6;
-    results.hotPath.flaremesh = {
-      requests: load.requests,
-      controlCalls: delta,
-      controlCallsPerSecond: round(doReachable / load.durationS, 2),
-      controlCallsPerRequest: round(doReachable / Math.max(1, load.requests), 5),
-      backgroundBudget,
-      durableObjectRequestsOnHotPath: Math.max(0, doReachable - backgroundBudget),
-      note:
-        "every call from the proxy to the control plane (the only way it reaches a Durable Object) is counted by the bridge; " +
-        "they are background polls (config ~4/s, metrics 1/s), independent of the request rate, and never awaited by a request",
+    const backgroundBudget = Math.ceil(bridge.durationS) * 2 * (4 + 1) + 6 * P.rounds;
+    results.hotPath = {
+      naive: {
+        durableObjectCalls: naiveCalls,
+        perRequest: round(naiveCalls / Math.max(1, naiveRequests), 3),
+        note: "RouteTable RPCs during the measured runs (each answers from SQLite); one per request by design",
+      },
+      flaremesh: {
+        requests: bridge.requests,
+        controlCalls: bridge.delta,
+        controlCallsPerSecond: round(doReachable / bridge.durationS, 2),
+        controlCallsPerRequest: round(doReachable / Math.max(1, bridge.requests), 5),
+        backgroundBudget,
+        durableObjectRequestsOnHotPath: Math.max(0, doReachable - backgroundBudget),
+        note:
+          "every call from the proxy to the control plane (the only way it reaches a Durable Object) is counted by the bridge; " +
+          "they are background polls (config ~4/s, metrics 1/s), independent of the request rate, and never awaited by a request",
+      },
     };
     results.telemetry = {
       receiverPosts: receivedAfter.posts - received.posts,
       receiverItems: receivedAfter.items - received.items,
-      note: "access-log entries and spans that reached the http-json sink during the load run (plus 2.5 s to drain)",
+      note: "access-log entries and spans that reached the http-json sink during the load runs (plus 2.5 s to drain)",
     };
+    return { control, proxy };
+  } catch (err) {
+    await proxy.stop();
+    await control.stop();
+    throw err;
+  } finally {
+    pinned?.undo();
+    await floor.stop();
+    await naive.stop();
+  }
+}
 
+async function measureFlaremesh(upstream, baseHeaders) {
+  const { control, proxy } = await measureSideBySide(upstream, placeholderHeaders(baseHeaders), baseHeaders);
+  try {
     log("flaremesh: config propagation (small mesh)");
     results.propagation = {
       small: { services: 3, ...(await propagation(control, proxy, upstream.url, P.propagationApplies, "small")) },
@@ -372,10 +470,8 @@ async function main() {
   const headers = { host: "bench.localhost", "x-tenant": BENCH_TENANT };
   // Every configuration receives the same bytes: a placeholder token of the real token's length is replaced later.
   try {
-    const placeholder = { ...headers, "x-mesh-identity": "x".repeat(600) };
+    const placeholder = placeholderHeaders(headers);
     await measureDirect(upstream, placeholder);
-    await measureFloor(upstream, placeholder);
-    await measureNaive(upstream, placeholder);
     await measureFlaremesh(upstream, headers);
   } finally {
     await upstream.stop();

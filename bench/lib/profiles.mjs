@@ -3,8 +3,10 @@
 export const PROFILES = {
   full: {
     connections: 16,
-    warmupS: 3,
-    durationS: 10,
+    // floor, naive and flaremesh are loaded in turn, `rounds` times (medians are reported).
+    rounds: 3,
+    warmupS: 2,
+    durationS: 8,
     scaleDurationS: 5,
     scaleRoutes: [10, 10_000],
     propagationApplies: 50,
@@ -16,8 +18,9 @@ export const PROFILES = {
   },
   quick: {
     connections: 16,
+    rounds: 3,
     warmupS: 1,
-    durationS: 3,
+    durationS: 2,
     scaleDurationS: 2,
     scaleRoutes: [10, 10_000],
     propagationApplies: 10,
@@ -29,6 +32,7 @@ export const PROFILES = {
   },
   tiny: {
     connections: 4,
+    rounds: 1,
     warmupS: 0.5,
     durationS: 1,
     scaleDurationS: 1,

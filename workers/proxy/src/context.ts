@@ -91,5 +91,6 @@ export interface BackendChoice {
 
 export interface UpstreamTry {
   body: ReadableStream | ArrayBuffer | null;
-  signal: AbortSignal;
+  /** Null when no timeout applies to the try (nothing can abort it). */
+  signal: AbortSignal | null;
 }

@@ -109,19 +109,20 @@ async function oneTry(
   body: ReadableStream | ArrayBuffer | null,
   childBudget: number,
 ): Promise<TryResult> {
-  const controller = new AbortController();
-  const onRequestAbort = () => controller.abort(requestSignal!.reason);
+  const timer = tryTimeout(timeouts, deadlineMs, Date.now());
+  // Without a timeout nothing can abort the try: no controller, and no signal for the runtime to watch.
+  const controller = timer === null && requestSignal === null ? null : new AbortController();
+  const onRequestAbort = () => controller!.abort(requestSignal!.reason);
   if (requestSignal?.aborted) onRequestAbort();
   requestSignal?.addEventListener("abort", onRequestAbort, { once: true });
-  const timer = tryTimeout(timeouts, deadlineMs, Date.now());
   const timerId =
-    timer === null ? undefined : setTimeout(() => controller.abort(new TimeoutReason(timer.cause)), timer.ms);
-  ctx.upstreamTry = { body, signal: controller.signal };
+    timer === null ? undefined : setTimeout(() => controller!.abort(new TimeoutReason(timer.cause)), timer.ms);
+  ctx.upstreamTry = { body, signal: controller?.signal ?? null };
   ctx.headers.set(INVOCATION_BUDGET_HEADER, String(childBudget));
   try {
     return await next();
   } catch (error) {
-    return { outcome: errorOutcome(error, controller.signal), error };
+    return { outcome: errorOutcome(error, controller?.signal ?? null), error };
   } finally {
     if (timerId !== undefined) clearTimeout(timerId);
     requestSignal?.removeEventListener("abort", onRequestAbort);
@@ -137,8 +138,8 @@ function outcomeOf(result: TryResult): TryOutcome {
 }
 
 /** What a thrown try means. Mesh decisions that are not about the upstream (no endpoint, misconfiguration) end the request. */
-function errorOutcome(error: unknown, signal: AbortSignal): TryOutcome {
-  const reason: unknown = signal.aborted ? signal.reason : undefined;
+function errorOutcome(error: unknown, signal: AbortSignal | null): TryOutcome {
+  const reason: unknown = signal?.aborted ? signal.reason : undefined;
   if (reason instanceof TimeoutReason) return classifyOutcome({ error, timedOut: reason.cause });
   if (isMeshError(error)) {
     if (error.code === "circuit_open") return OVERFLOW_OUTCOME;

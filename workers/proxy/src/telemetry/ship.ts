@@ -20,7 +20,12 @@ const ITEMS_PER_MESSAGE = 100;
 /** A queue message may hold 128 KB; a chunk whose JSON is larger is split (entries are ~0.7 KB, at most ~3 KB). */
 const MAX_MESSAGE_BYTES = 120_000;
 /** How long entries gather before they are sent, so nearby requests share a message. */
-const GATHER_MS = 50;
+const GATHER_MS = 100;
+/**
+ * Gather-and-send rounds one background task runs while traffic keeps adding entries; then it ends (a
+ * `waitUntil` should not live for ever) and the next request schedules another.
+ */
+const MAX_ROUNDS = 20;
 
 const outbox: Outgoing[] = [];
 let scheduled = false;
@@ -48,17 +53,29 @@ export function ship(
   if (scheduled) return;
   scheduled = true;
   exec.waitUntil(
-    sleep(GATHER_MS)
-      .then(() => drain(queue))
-      .finally(() => {
-        scheduled = false;
-      }),
+    drain(queue).finally(() => {
+      scheduled = false;
+    }),
   );
 }
 
+/**
+ * Each round waits `GATHER_MS`, then sends what has gathered — only that: entries arriving during the sends
+ * wait for the next round, so a busy proxy sends full messages every `GATHER_MS` rather than one small
+ * message per round trip to the queue.
+ */
 async function drain(queue: TelemetryQueue): Promise<void> {
-  while (outbox.length > 0) {
-    const chunk = outbox.splice(0, ITEMS_PER_MESSAGE);
+  for (let round = 0; round < MAX_ROUNDS && outbox.length > 0; round++) {
+    await sleep(GATHER_MS);
+    await sendGathered(queue, outbox.length);
+  }
+}
+
+async function sendGathered(queue: TelemetryQueue, count: number): Promise<void> {
+  let remaining = count;
+  while (remaining > 0 && outbox.length > 0) {
+    const chunk = outbox.splice(0, Math.min(ITEMS_PER_MESSAGE, remaining));
+    remaining -= chunk.length;
     for (const message of toMessages(chunk)) {
       try {
         await queue.send(message.body, { contentType: "text" });
