@@ -30,13 +30,25 @@ function validSegment(s: string | undefined): s is string {
  * trust domain) is refused, so that one identity has one spelling and string policies cannot be dodged.
  */
 export function parsePrincipal(principal: string): WorkloadIdentity | null {
+  // Per request, with a handful of distinct callers: each parsed once (results are frozen, so shared safely).
+  let parsed = parsedPrincipals.get(principal);
+  if (parsed === undefined) {
+    parsed = parse(principal);
+    if (parsedPrincipals.size >= 1024) parsedPrincipals.clear();
+    parsedPrincipals.set(principal, parsed);
+  }
+  return parsed;
+}
+const parsedPrincipals = new Map<string, WorkloadIdentity | null>();
+
+function parse(principal: string): WorkloadIdentity | null {
   if (principal.length > MAX_SPIFFE_ID) return null;
   const parts = principal.split("/");
   if (parts.length !== 5 || parts[1] !== "ns" || parts[3] !== "sa") return null;
   const [trustDomain, , namespace, , serviceAccount] = parts;
   if (trustDomain === undefined || !TRUST_DOMAIN.test(trustDomain)) return null;
   if (!validSegment(namespace) || !validSegment(serviceAccount)) return null;
-  return { trustDomain, namespace, serviceAccount };
+  return Object.freeze({ trustDomain, namespace, serviceAccount });
 }
 
 /**

@@ -89,14 +89,16 @@ export function record(registry: MetricsRegistry, labels: RequestLabels, duratio
   const counter = "mesh_requests_total";
   const histogram = "mesh_request_duration_milliseconds";
   let values = labelValues(counter, { reporter: "destination", ...labels });
+  let counterKey = seriesKey(counter, values);
+  let histogramKey = seriesKey(histogram, values);
   // One admission decision for both series, so a request is never split between real and overflow.
-  const known =
-    registry.counters.has(seriesKey(counter, values)) && registry.histograms.has(seriesKey(histogram, values));
+  const known = registry.counters.has(counterKey) && registry.histograms.has(histogramKey);
   if (!known && (isFull(registry, counter) || isFull(registry, histogram))) {
     addCounter(registry, "mesh_metric_series_overflow_total", [counter], 1);
     values = values.map(() => OVERFLOW_VALUE);
+    counterKey = seriesKey(counter, values);
+    histogramKey = seriesKey(histogram, values);
   }
-  const counterKey = seriesKey(counter, values);
   const counted = registry.counters.get(counterKey);
   if (counted) counted.value += 1;
   else {
@@ -105,7 +107,6 @@ export function record(registry: MetricsRegistry, labels: RequestLabels, duratio
   }
 
   const ms = Number.isFinite(durationMs) && durationMs > 0 ? durationMs : 0;
-  const histogramKey = seriesKey(histogram, values);
   let sample = registry.histograms.get(histogramKey);
   if (!sample) {
     sample = { name: histogram, labels: values, buckets: emptyBuckets(), sum: 0, count: 0 };

@@ -42,9 +42,11 @@ export const TRACE_HEADER_NAMES = [
   "x-b3-flags",
 ] as const;
 
+const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
 function hex(bytes: Uint8Array): string {
   let out = "";
-  for (const b of bytes) out += b.toString(16).padStart(2, "0");
+  for (const b of bytes) out += HEX_BYTE[b]!;
   return out;
 }
 

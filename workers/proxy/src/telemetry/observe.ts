@@ -50,7 +50,8 @@ const randomBytes = (n: number): Uint8Array => {
     randomPool = crypto.getRandomValues(new Uint8Array(Math.max(RANDOM_POOL_BYTES, n)));
     randomOffset = 0;
   }
-  const out = randomPool.slice(randomOffset, randomOffset + n);
+  // A view, not a copy: the pool is replaced when used up, never refilled in place.
+  const out = randomPool.subarray(randomOffset, randomOffset + n);
   randomOffset += n;
   return out;
 };
