@@ -54,6 +54,7 @@ const results = {
   meta: { ...machineInfo(), startedAt: new Date().toISOString() },
   settings: {
     connections: P.connections,
+    rounds: P.rounds,
     warmupS: P.warmupS,
     durationS: P.durationS,
     client: "autocannon (in the benchmark process), pipelining 1",

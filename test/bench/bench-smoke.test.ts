@@ -41,6 +41,8 @@ describe("npm run bench -- --tiny", () => {
       for (const x of [c.rps, c.latencyMs.p50, c.latencyMs.p99, c.latencyMs.p999]) expect(isNumber(x), name).toBe(true);
       expect(c.non2xx, name).toBe(0);
       if (name !== "direct") {
+        // Side by side in rounds (one round in --tiny); each round kept in the results.
+        expect((c as LoadResult & { perRound: unknown[] }).perRound, name).toHaveLength(r.settings.rounds);
         expect(isNumber(c.cpuMsPerRequest[0]), name).toBe(true);
         expect(isNumber(c.rssMiB[0]), name).toBe(true);
       }
