@@ -1,5 +1,6 @@
 // `npm run deploy [-- --dry-run] [-- --env staging]`: deploys (or, with --dry-run, only bundles) every Worker of the
-// mesh with wrangler, from the same configurations the local mesh runs. Order: control plane, proxy, demo Workers.
+// mesh with wrangler, from the same configurations the local mesh runs. Order: control plane, telemetry shipper (it
+// reads the message formats of the proxy version being deployed and of the one before), proxy, demo Workers.
 import { spawnSync } from "node:child_process";
 import { join, relative } from "node:path";
 import { ROOT, workerConfigPaths } from "./lib/local-mesh.mjs";
@@ -13,7 +14,7 @@ const [proxy, control, ...rest] = workerConfigPaths();
 // The telemetry shipper is part of the mesh, not of the demo (its queue: `wrangler queues create flaremesh-telemetry`).
 const telemetry = rest.filter((p) => p.endsWith("infra/telemetry.toml"));
 const demos = rest.filter((p) => !telemetry.includes(p));
-const order = [control, proxy, ...telemetry, ...(withDemo ? demos : [])];
+const order = [control, ...telemetry, proxy, ...(withDemo ? demos : [])];
 const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
 const wrangler = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
 

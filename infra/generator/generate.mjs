@@ -158,6 +158,8 @@ export function generateConfigs(manifest, base, { outDir }) {
       : {}),
     queues: {
       consumers: (base.telemetry?.queues?.consumers ?? []).map((c) => ({ ...c, queue: queueName(c.queue, env) })),
+      // Its own queue, for delayed wake-up messages (entries still waiting for a sink).
+      producers: (base.telemetry?.queues?.producers ?? []).map((p) => ({ ...p, queue: queueName(p.queue, env) })),
     },
     services: [{ binding: "CONTROL", service: names.control(env), entrypoint: "ProxyApi" }],
   });

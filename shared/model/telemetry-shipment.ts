@@ -1,27 +1,75 @@
-// What a proxy puts on the telemetry queue: access logs and spans, each with the sinks (and their config) it goes to.
+// What a proxy puts on the telemetry queue: one record per request (format 2; format 1 carried a ready access-log
+// entry and a span each), with the sinks (and their config) it goes to.
 import { z } from "zod";
 import type { AccessLogEntry } from "../telemetry/access-log";
+import type { RequestRecord } from "../telemetry/request-record";
 import type { SpanRecord } from "../telemetry/span";
 import { TelemetrySinkModel } from "./telemetry";
 
-export const SHIPMENT_FORMAT = 1;
+/** What proxies send. The shipper also reads format 1 (messages queued by proxies of the previous version). */
+export const SHIPMENT_FORMAT = 2;
 
 /**
  * One queue message. The sinks travel with the entries (they are small), so the shipper needs no
  * configuration of its own and an entry is always shipped with the config of the revision that made it.
  */
 export interface Shipment {
-  format: typeof SHIPMENT_FORMAT;
+  format: 1 | typeof SHIPMENT_FORMAT;
   sinks: TelemetrySinkModel[];
-  /** `to` indexes `sinks`. */
+  /** `to`, `logTo` and `spanTo` index `sinks`. */
   items: ShipmentItem[];
 }
 export type ShipmentItem =
-  { kind: "log"; to: number[]; entry: AccessLogEntry } | { kind: "span"; to: number[]; entry: SpanRecord };
+  | { kind: "log"; to: number[]; entry: AccessLogEntry }
+  | { kind: "span"; to: number[]; entry: SpanRecord }
+  /** Format 2: the shipper derives the access-log entry for `logTo` and the span for `spanTo`. */
+  | { kind: "request"; logTo: number[]; spanTo: number[]; record: RequestRecord };
+
+const text = z.string().max(8_192);
+const nullableText = text.nullable();
+const Record = z.strictObject({
+  startMs: z.number(),
+  durationMs: z.number(),
+  requestId: text,
+  traceId: text,
+  spanId: text,
+  parentSpanId: nullableText,
+  traceFlags: z.number().int(),
+  tracestate: z.array(text).max(32).nullable(),
+  sourcePrincipal: nullableText,
+  sourceService: nullableText,
+  sourceNamespace: nullableText,
+  destinationService: text,
+  destinationNamespace: text,
+  destinationVersion: nullableText,
+  destinationPrincipal: nullableText,
+  routeId: nullableText,
+  method: text,
+  scheme: z.enum(["http", "https"]),
+  authority: text,
+  hostname: text,
+  port: z.number().int().nullable(),
+  path: text,
+  protocol: text,
+  status: z.number().int(),
+  upstreamId: nullableText,
+  upstreamChosen: z.boolean(),
+  upstreamUrl: nullableText,
+  upstreamWorker: nullableText,
+  attempts: z.number().int().min(0),
+  responseFlags: text,
+  authzPolicy: nullableText,
+  errorCode: nullableText,
+  userAgent: nullableText,
+});
+const sinkIndexes = z.array(z.number().int().min(0)).max(64);
 
 // Entries are built by the proxy from the pure core; the shipper checks the envelope and the shapes
 // encoders rely on, and passes the rest through.
 const Item = z.discriminatedUnion("kind", [
+  z
+    .object({ kind: z.literal("request"), logTo: sinkIndexes, spanTo: sinkIndexes, record: Record })
+    .refine((i) => i.logTo.length + i.spanTo.length > 0, "a request item goes to at least one sink"),
   z.object({
     kind: z.literal("log"),
     to: z.array(z.number().int().min(0)).min(1),
@@ -35,7 +83,7 @@ const Item = z.discriminatedUnion("kind", [
 ]);
 
 export const ShipmentSchema = z.strictObject({
-  format: z.literal(SHIPMENT_FORMAT),
+  format: z.union([z.literal(1), z.literal(SHIPMENT_FORMAT)]),
   sinks: z.array(TelemetrySinkModel).max(64),
   items: z.array(Item).max(1_000),
 });
@@ -57,5 +105,8 @@ export function parseShipment(value: unknown): Shipment | null {
   if (!result.success) return null;
   const shipment = result.data as unknown as Shipment;
   const n = shipment.sinks.length;
-  return shipment.items.every((i) => i.to.every((t) => t < n)) ? shipment : null;
+  const inRange = (indexes: number[]) => indexes.every((t) => t < n);
+  return shipment.items.every((i) => (i.kind === "request" ? inRange(i.logTo) && inRange(i.spanTo) : inRange(i.to)))
+    ? shipment
+    : null;
 }

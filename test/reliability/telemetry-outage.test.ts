@@ -88,7 +88,9 @@ describe("telemetry backend down or slow", () => {
   beforeAll(async () => {
     intake = new Intake(await freePort());
     await intake.start();
-    mesh = await startMesh({ demo: true });
+    // A short pump budget, so that the shipper's background work ends during the outages below and only its
+    // wake-up messages to itself (not new telemetry) get the waiting entries retried.
+    mesh = await startMesh({ demo: true, env: { "flaremesh-telemetry": { TELEMETRY_PUMP_BUDGET_MS: "2000" } } });
     const applied = await mesh.api(
       "POST",
       "/v1/apply",
@@ -126,6 +128,22 @@ spec: {type: http-json, endpoint: "http://127.0.0.1:${intake.port}/ingest", batc
     // The outage refused connections, so no batch was half-delivered: nothing arrives twice.
     const mine = intake.traceIds.filter((id) => id.startsWith(phase.toString(16).padStart(8, "0")));
     expect(mine.length - new Set(mine).size).toBe(0);
+  }, 60_000);
+
+  it("delivers what waited once the backend is back, with no telemetry arriving after the outage", async () => {
+    const phase = 3;
+    await intake.stop();
+    const statuses = await traffic(mesh, phase, 50);
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    // Longer than the shipper's pump budget: its background work has ended by the time the backend is back.
+    await new Promise((r) => setTimeout(r, 5_000));
+    await intake.start();
+    const wanted = Array.from({ length: 50 }, (_, i) => traceId(phase, i));
+    await eventually(
+      "the entries buffered during the outage to arrive without new traffic",
+      async () => wanted.every((id) => intake.traceIds.includes(id)),
+      30_000,
+    );
   }, 60_000);
 
   it("keeps the buffer within its bound when the outage outlasts it, and counts what it drops", async () => {

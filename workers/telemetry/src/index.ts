@@ -1,7 +1,7 @@
 // flaremesh telemetry shipper: consumes the proxies' telemetry queue and ships each entry to its TelemetrySinks.
 import { parseShipment } from "../../../shared/model/telemetry-shipment";
 import type { ShipperEnv } from "./env";
-import { accept, kick } from "./shipper";
+import { accept, isWakeUp, kick } from "./shipper";
 
 export default {
   /**
@@ -11,6 +11,10 @@ export default {
   queue(batch: MessageBatch<unknown>, env: ShipperEnv, exec: ExecutionContext): void {
     const now = Date.now();
     for (const message of batch.messages) {
+      if (isWakeUp(message.body)) {
+        message.ack();
+        continue;
+      }
       const shipment = parseShipment(message.body);
       if (shipment === null) console.warn("flaremesh-telemetry: dropping a message that is not a shipment");
       else accept(shipment, now);

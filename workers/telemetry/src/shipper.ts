@@ -1,6 +1,7 @@
 // The isolate's shipping state: one bounded buffer per sink, pumped in the background with retries and backoff.
 import type { TelemetrySinkModel } from "../../../shared/model/telemetry";
 import type { Shipment } from "../../../shared/model/telemetry-shipment";
+import { accessLogFromRecord, spanFromRecord } from "../../../shared/telemetry/request-record";
 import {
   createBuffer,
   createRegistry,
@@ -73,6 +74,18 @@ function reportStats(state: SinkState): void {
 export function accept(shipment: Shipment, nowMs: number): void {
   const states = shipment.sinks.map((sink) => stateFor(sink, nowMs));
   for (const item of shipment.items) {
+    if (item.kind === "request") {
+      // Format 2: each entry derived once, whatever the number of sinks it goes to.
+      if (item.logTo.length > 0) {
+        const entry = accessLogFromRecord(item.record);
+        for (const to of item.logTo) enqueue(states[to]!.buffer, [{ kind: "log", entry }], nowMs);
+      }
+      if (item.spanTo.length > 0) {
+        const entry = spanFromRecord(item.record);
+        for (const to of item.spanTo) enqueue(states[to]!.buffer, [{ kind: "span", entry }], nowMs);
+      }
+      continue;
+    }
     for (const to of item.to) {
       const state = states[to]!;
       enqueue(state.buffer, [{ kind: item.kind, entry: item.entry }], nowMs);
@@ -81,11 +94,24 @@ export function accept(shipment: Shipment, nowMs: number): void {
   for (const state of states) reportStats(state);
 }
 
+/** The body of the shipper's wake-up message to itself (not a shipment). */
+const WAKE_UP = '{"flaremesh":"wake-up"}';
+/** Longest delay of a wake-up: a sink's retry backoff is at most 30 s. */
+const MAX_WAKE_DELAY_S = 60;
+/** When the pending wake-up message is due (ms since the epoch), so that one at a time is outstanding. */
+let wakeUpAt = 0;
+
+export function isWakeUp(body: unknown): boolean {
+  return body === WAKE_UP;
+}
+
 /** Starts the pump unless it runs, and keeps the invocation alive for it; metrics flush in the background too. */
 export function kick(env: ShipperEnv, exec: Pick<ExecutionContext, "waitUntil">): void {
-  pumping ??= pump(env, exec).finally(() => {
-    pumping = null;
-  });
+  pumping ??= pump(env, exec)
+    .then(() => scheduleWakeUp(env))
+    .finally(() => {
+      pumping = null;
+    });
   exec.waitUntil(pumping);
   flushMetrics(env, exec);
 }
@@ -95,8 +121,14 @@ function flushMetrics(env: ShipperEnv, exec: Pick<ExecutionContext, "waitUntil">
   flusher.schedule(exec, (delta) => env.CONTROL.reportMetrics(delta));
 }
 
+/** `TELEMETRY_PUMP_BUDGET_MS` (a var; tests shorten it) or the default. */
+function pumpBudgetMs(env: ShipperEnv): number {
+  const configured = Number(env.TELEMETRY_PUMP_BUDGET_MS);
+  return Number.isFinite(configured) && configured > 0 ? configured : PUMP_BUDGET_MS;
+}
+
 async function pump(env: ShipperEnv, exec: Pick<ExecutionContext, "waitUntil">): Promise<void> {
-  const deadline = Date.now() + PUMP_BUDGET_MS;
+  const deadline = Date.now() + pumpBudgetMs(env);
   for (;;) {
     const now = Date.now();
     for (const state of sinks.values()) {
@@ -130,6 +162,31 @@ async function pump(env: ShipperEnv, exec: Pick<ExecutionContext, "waitUntil">):
     await Promise.race([sleep(Math.max(5, wakeAt - Date.now())), ...inflight]);
   }
   forgetIdle(Date.now());
+}
+
+/**
+ * A pump runs at most `PUMP_BUDGET_MS` after the delivery that started it. If entries still wait (a sink is down
+ * and backing off), a delayed message to the shipper's own queue starts the next pump when they are due — without
+ * it they would wait for the next telemetry to arrive, however long the mesh stays idle.
+ */
+async function scheduleWakeUp(env: ShipperEnv): Promise<void> {
+  const now = Date.now();
+  let due: number | null = null;
+  for (const state of sinks.values()) {
+    if (state.buffer.queue.length === 0 && state.buffer.inFlight === null) continue;
+    const at = nextWakeAt(state.buffer, options(state.sink)) ?? now;
+    due = due === null ? at : Math.min(due, at);
+  }
+  if (due === null || env.TELEMETRY_QUEUE === undefined) return;
+  const delaySeconds = Math.min(MAX_WAKE_DELAY_S, Math.max(1, Math.ceil((due - now) / 1000)));
+  // One outstanding wake-up is enough when it comes in time.
+  if (wakeUpAt > now && wakeUpAt <= now + delaySeconds * 1000 + 1000) return;
+  try {
+    await env.TELEMETRY_QUEUE.send(WAKE_UP, { contentType: "text", delaySeconds });
+    wakeUpAt = now + delaySeconds * 1000;
+  } catch (err) {
+    console.warn("flaremesh-telemetry: could not schedule a wake-up:", err instanceof Error ? err.message : err);
+  }
 }
 
 function forgetIdle(nowMs: number): void {

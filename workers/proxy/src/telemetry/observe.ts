@@ -2,13 +2,12 @@
 import type { ProxyErrorCode } from "../../../../shared/errors";
 import {
   RESPONSE_FLAGS,
-  buildAccessLog,
-  buildHttpSpan,
   continueOrStart,
   flagForErrorCode,
   flagsToString,
   record,
   sampledForSink,
+  sanitizePath,
   setGauge,
   type RequestLabels,
   type ResponseFlag,
@@ -22,7 +21,8 @@ import type { HeaderBag } from "../http/header-bag";
 import { isolateTelemetry } from "./isolate";
 import type { SendDelta } from "./metrics-flush";
 import { revisionTelemetry, type RevisionTelemetry } from "./revision";
-import { ship, type Outgoing, type TelemetryQueue } from "./ship";
+import type { RequestRecord } from "../../../../shared/telemetry/request-record";
+import { ship, type TelemetryQueue } from "./ship";
 
 export interface Observation {
   /** This hop's trace context: the caller's trace continued (W3C, then B3) or a new one. */
@@ -159,85 +159,56 @@ function finishRequest(s: Started, res: Response, ctx: ProxyContext | null): voi
   const sinks = revision.sinksFor(serviceKey);
   if (sinks.logs.length === 0 && sinks.traces.length === 0) return;
 
-  const upstreamId = ctx?.upstreamEndpoint ?? endpoint?.id;
-  const attempts = ctx ? Math.max(ctx.attempts, ctx.target ? 1 : 0) : 0;
-  const path = `${url.pathname}${url.search}`;
-  const items: Outgoing[] = [];
-  if (revision.accessLogs && sinks.logs.length > 0) {
-    const entry = buildAccessLog({
-      startMs: s.startMs,
-      durationMs,
-      requestId: s.requestId,
-      traceId: s.trace.traceId,
-      spanId: s.trace.spanId,
-      source: {
-        ...(principal ? { principal } : {}),
-        ...(s.caller ? { service: s.caller.service, namespace: s.caller.namespace } : {}),
-      },
-      destination: {
-        service: destination?.name ?? "unknown",
-        namespace: destination?.namespace ?? "unknown",
-        ...(version ? { version } : {}),
-        ...(destination ? { principal: `${trustDomain}/ns/${destination.namespace}/sa/${destination.name}` } : {}),
-      },
-      ...(ctx?.match ? { routeId: ctx.match.route.id } : {}),
-      method: s.request.method,
-      authority: url.host,
-      path,
-      protocol: s.headers.original("upgrade")?.toLowerCase() === "websocket" ? "websocket" : "HTTP/1.1",
-      status: res.status,
-      ...(endpoint
-        ? {
-            upstream: {
-              id: upstreamId ?? endpoint.id,
-              ...(endpoint.url ? { url: endpoint.url } : {}),
-              ...(endpoint.worker ? { worker: endpoint.worker } : {}),
-            },
-          }
-        : {}),
-      attempts,
-      flags,
-      // The denying AuthorizationPolicy: for the log only, never in the response.
-      ...(ctx?.authz?.decision === "deny" && ctx.authzPolicy ? { authzPolicy: ctx.authzPolicy } : {}),
-      ...(errorCode ? { errorCode } : {}),
-      ...(userAgent !== null ? { userAgent } : {}),
-    });
-    items.push({ kind: "log", entry, sinks: sinks.logs });
-  }
-  const traceSinks = s.trace.sampled
-    ? sinks.traces.filter((sink) => sampledForSink(s.trace, sink.samplingPercent))
-    : [];
-  if (traceSinks.length > 0) {
-    const span = buildHttpSpan({
-      ctx: s.trace,
-      kind: "server",
-      startMs: s.startMs,
-      durationMs,
-      method: s.request.method,
-      scheme: url.protocol === "https:" ? "https" : "http",
-      target: path,
-      serverAddress: url.hostname,
-      ...(url.port ? { serverPort: Number(url.port) } : {}),
-      status: res.status,
-      protocolVersion: "1.1",
-      ...(userAgent !== null ? { userAgent } : {}),
-      ...(errorCode ? { errorType: errorCode } : {}),
-      service: {
-        name: destination?.name ?? "unknown",
-        namespace: destination?.namespace ?? "unknown",
-        ...(version ? { version } : {}),
-      },
-      ...(s.caller ? { remote: { service: `${s.caller.service}.${s.caller.namespace}` } } : {}),
-      mesh: {
-        ...(ctx?.match ? { routeId: ctx.match.route.id } : {}),
-        responseFlags: flagText,
-        ...(upstreamId ? { upstreamId } : {}),
-        attempts,
-      },
-    });
-    items.push({ kind: "span", entry: span, sinks: traceSinks });
-  }
-  ship(s.exec, telemetryEnv.TELEMETRY_QUEUE, items);
+  // Logs honour MeshConfig's accessLogs switch; a span goes to the trace sinks that sample this trace.
+  const logSinks = revision.accessLogs ? sinks.logs : [];
+  const spanSinks = s.trace.sampled ? sinks.traces.filter((sink) => sampledForSink(s.trace, sink.samplingPercent)) : [];
+  if (logSinks.length === 0 && spanSinks.length === 0) return;
+  const upstreamId = ctx?.upstreamEndpoint ?? endpoint?.id ?? null;
+  // One flat record; the telemetry Worker derives the access-log entry and the span from it.
+  const requestRecord: RequestRecord = {
+    startMs: s.startMs,
+    durationMs,
+    requestId: s.requestId,
+    traceId: s.trace.traceId,
+    spanId: s.trace.spanId,
+    parentSpanId: s.trace.parentSpanId ?? null,
+    traceFlags: s.trace.flags,
+    tracestate: s.trace.tracestate && s.trace.tracestate.length > 0 ? s.trace.tracestate : null,
+    sourcePrincipal: principal,
+    sourceService: s.caller?.service ?? null,
+    sourceNamespace: s.caller?.namespace ?? null,
+    destinationService: destination?.name ?? "unknown",
+    destinationNamespace: destination?.namespace ?? "unknown",
+    destinationVersion: version ? version : null,
+    destinationPrincipal: destination ? `${trustDomain}/ns/${destination.namespace}/sa/${destination.name}` : null,
+    routeId: ctx?.match?.route.id ?? null,
+    method: cut(s.request.method),
+    scheme: url.protocol === "https:" ? "https" : "http",
+    authority: cut(url.host),
+    hostname: cut(url.hostname),
+    port: url.port ? Number(url.port) : null,
+    // Secret query values are redacted before the record leaves the proxy.
+    path: sanitizePath(`${url.pathname}${url.search}`),
+    protocol: s.headers.original("upgrade")?.toLowerCase() === "websocket" ? "websocket" : "HTTP/1.1",
+    status: res.status,
+    upstreamId,
+    upstreamChosen: endpoint !== null,
+    upstreamUrl: endpoint?.url ?? null,
+    upstreamWorker: endpoint?.worker ?? null,
+    attempts: ctx ? Math.max(ctx.attempts, ctx.target ? 1 : 0) : 0,
+    responseFlags: flagText,
+    // The denying AuthorizationPolicy: for the log only, never in the response.
+    authzPolicy: ctx?.authz?.decision === "deny" && ctx.authzPolicy ? ctx.authzPolicy : null,
+    errorCode: errorCode ? cut(errorCode) : null,
+    userAgent: userAgent === null ? null : cut(userAgent),
+  };
+  ship(s.exec, telemetryEnv.TELEMETRY_QUEUE, { record: requestRecord, logSinks, spanSinks });
+}
+
+/** Longest free-text field a record carries (the access log keeps 512 characters of it). */
+const MAX_RECORD_FIELD = 1_024;
+function cut(text: string): string {
+  return text.length > MAX_RECORD_FIELD ? text.slice(0, MAX_RECORD_FIELD) : text;
 }
 
 /** Flags the stages recorded, plus the one the mesh error code implies (NR, UH, UF, FI…). */

@@ -1,88 +1,97 @@
 import { describe, expect, it } from "vitest";
 import { TelemetrySinkModel } from "../../../../shared/model/telemetry";
 import { parseShipment } from "../../../../shared/model/telemetry-shipment";
-import { buildAccessLog, buildHttpSpan } from "../../../../shared/telemetry/index";
-import { toMessages, toShipment } from "./ship";
+import type { RequestRecord } from "../../../../shared/telemetry/request-record";
+import { toMessages, toShipment, type Outgoing } from "./ship";
 
 const sink = (name: string, type: "loki" | "zipkin") =>
   TelemetrySinkModel.parse({ id: `TelemetrySink/default/${name}`, type, endpoint: "https://sink.example.com" });
 const loki = sink("loki", "loki");
 const zipkin = sink("zipkin", "zipkin");
-const ctx = { traceId: "4bf92f3577b34da6a3ce929d0e0e4736", spanId: "00f067aa0ba902b7", flags: 1 };
-const entry = buildAccessLog({
+const record: RequestRecord = {
   startMs: 1_700_000_000_000,
   durationMs: 3,
   requestId: "r1",
-  traceId: ctx.traceId,
-  spanId: ctx.spanId,
-  source: {},
-  destination: { service: "reviews", namespace: "default" },
+  traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
+  spanId: "00f067aa0ba902b7",
+  parentSpanId: null,
+  traceFlags: 1,
+  tracestate: null,
+  sourcePrincipal: null,
+  sourceService: null,
+  sourceNamespace: null,
+  destinationService: "reviews",
+  destinationNamespace: "default",
+  destinationVersion: null,
+  destinationPrincipal: "cluster.local/ns/default/sa/reviews",
+  routeId: null,
   method: "GET",
+  scheme: "http",
   authority: "reviews.localhost",
+  hostname: "reviews.localhost",
+  port: null,
   path: "/",
   protocol: "HTTP/1.1",
   status: 200,
+  upstreamId: null,
+  upstreamChosen: false,
+  upstreamUrl: null,
+  upstreamWorker: null,
   attempts: 1,
-  flags: [],
-});
-const span = buildHttpSpan({
-  ctx,
-  kind: "server",
-  startMs: 1_700_000_000_000,
-  durationMs: 3,
-  method: "GET",
-  scheme: "http",
-  target: "/",
-  serverAddress: "reviews.localhost",
-  status: 200,
-  service: { name: "reviews", namespace: "default" },
+  responseFlags: "-",
+  authzPolicy: null,
+  errorCode: null,
+  userAgent: null,
+};
+const item = (requestId: string, logSinks = [loki], spanSinks = [zipkin]): Outgoing => ({
+  record: { ...record, requestId },
+  logSinks,
+  spanSinks,
 });
 
 describe("toShipment", () => {
-  it("lists each sink once and points items at it, and the shipper accepts the result", () => {
-    const shipment = toShipment([
-      { kind: "log", entry, sinks: [loki] },
-      { kind: "span", entry: span, sinks: [zipkin] },
-      { kind: "log", entry, sinks: [loki] },
-    ]);
+  it("lists each sink once and points each record at its log and span sinks; the shipper accepts the result", () => {
+    const shipment = toShipment([item("a"), item("b", [loki], []), item("c", [], [zipkin, loki])]);
+    expect(shipment.format).toBe(2);
     expect(shipment.sinks.map((s) => s.id)).toEqual(["TelemetrySink/default/loki", "TelemetrySink/default/zipkin"]);
-    expect(shipment.items.map((i) => i.to)).toEqual([[0], [1], [0]]);
+    expect(shipment.items.map((i) => (i.kind === "request" ? [i.logTo, i.spanTo] : null))).toEqual([
+      [[0], [1]],
+      [[0], []],
+      [[], [1, 0]],
+    ]);
     expect(parseShipment(JSON.parse(JSON.stringify(shipment)))).toEqual(shipment);
   });
 
-  it("rejects a message whose item points past the sinks, or another format", () => {
-    const shipment = toShipment([{ kind: "log", entry, sinks: [loki] }]);
-    expect(parseShipment({ ...shipment, items: [{ ...shipment.items[0]!, to: [3] }] })).toBeNull();
-    expect(parseShipment({ ...shipment, format: 2 })).toBeNull();
+  it("rejects a message whose item points past the sinks, a malformed record, or an unknown format", () => {
+    const shipment = toShipment([item("a")]);
+    const first = shipment.items[0]!;
+    expect(parseShipment({ ...shipment, items: [{ ...first, logTo: [3] }] })).toBeNull();
+    expect(parseShipment({ ...shipment, items: [{ ...first, logTo: [], spanTo: [] }] })).toBeNull();
+    expect(parseShipment({ ...shipment, items: [{ ...first, record: { ...record, status: "200" } }] })).toBeNull();
+    expect(parseShipment({ ...shipment, items: [{ ...first, record: { ...record, extra: 1 } }] })).toBeNull();
+    expect(parseShipment({ ...shipment, format: 3 })).toBeNull();
   });
 });
 
 describe("toMessages", () => {
   it("sends a chunk as one JSON text message the shipper parses back", () => {
-    const chunk = [
-      { kind: "log" as const, entry, sinks: [loki] },
-      { kind: "span" as const, entry: span, sinks: [zipkin] },
-    ];
+    const chunk = [item("a"), item("b")];
     const messages = toMessages(chunk);
     expect(messages).toHaveLength(1);
     expect(typeof messages[0]!.body).toBe("string");
     expect(parseShipment(messages[0]!.body)).toEqual(toShipment(chunk));
   });
 
-  it("splits a chunk over the size limit, keeping every entry in order, and drops a lone oversized entry", () => {
-    const chunk = Array.from({ length: 10 }, (_, i) => ({
-      kind: "log" as const,
-      entry: { ...entry, request_id: `r${i}` },
-      sinks: [loki],
-    }));
+  it("splits a chunk over the size limit, keeping every record in order, and drops a lone oversized one", () => {
+    const chunk = Array.from({ length: 10 }, (_, i) => item(`r${i}`));
     const one = JSON.stringify(toShipment(chunk.slice(0, 1))).length;
     const messages = toMessages(chunk, one * 3);
     expect(messages.length).toBeGreaterThan(1);
     for (const m of messages) expect(new TextEncoder().encode(m.body).length).toBeLessThanOrEqual(one * 3);
     const ids = messages.flatMap((m) =>
-      parseShipment(m.body)!.items.map((i) => (i.entry as { request_id: string }).request_id),
+      parseShipment(m.body)!.items.map((i) => (i.kind === "request" ? i.record.requestId : "")),
     );
-    expect(ids).toEqual(chunk.map((c) => c.entry.request_id));
+    expect(ids).toEqual(chunk.map((c) => c.record.requestId));
     expect(toMessages(chunk.slice(0, 1), 10)).toEqual([]);
   });
 

@@ -1,12 +1,16 @@
-// Hands access logs and spans to the telemetry queue in the background, batched per isolate; never on the request path.
+// Hands request records to the telemetry queue in the background, batched per isolate; never on the request path.
 import type { TelemetrySinkModel } from "../../../../shared/model/telemetry";
 import { SHIPMENT_FORMAT, type Shipment, type ShipmentItem } from "../../../../shared/model/telemetry-shipment";
-import { inc, type AccessLogEntry, type SpanRecord } from "../../../../shared/telemetry/index";
+import { inc } from "../../../../shared/telemetry/index";
+import type { RequestRecord } from "../../../../shared/telemetry/request-record";
 import { isolateRegistry } from "./isolate";
 
-export type Outgoing =
-  | { kind: "log"; entry: AccessLogEntry; sinks: readonly TelemetrySinkModel[] }
-  | { kind: "span"; entry: SpanRecord; sinks: readonly TelemetrySinkModel[] };
+/** One finished request, for the sinks that take its access-log entry and those that take its span. */
+export interface Outgoing {
+  record: RequestRecord;
+  logSinks: readonly TelemetrySinkModel[];
+  spanSinks: readonly TelemetrySinkModel[];
+}
 
 /** The producer side of the queue the telemetry Worker consumes. */
 export interface TelemetryQueue {
@@ -33,22 +37,23 @@ let scheduled = false;
 function countDropped(items: readonly Outgoing[]): void {
   const registry = isolateRegistry();
   for (const item of items) {
-    for (const sink of item.sinks) inc(registry, "mesh_telemetry_dropped_total", { sink: sink.id, kind: item.kind });
+    for (const sink of item.logSinks) inc(registry, "mesh_telemetry_dropped_total", { sink: sink.id, kind: "log" });
+    for (const sink of item.spanSinks) inc(registry, "mesh_telemetry_dropped_total", { sink: sink.id, kind: "span" });
   }
 }
 
-/** Queues entries for shipping and makes sure a background send is scheduled. Per request. */
+/** Queues a record for shipping and makes sure a background send is scheduled. Per request. */
 export function ship(
   exec: Pick<ExecutionContext, "waitUntil">,
   queue: TelemetryQueue | undefined,
-  items: readonly Outgoing[],
+  item: Outgoing,
 ): void {
-  if (items.length === 0) return;
+  if (item.logSinks.length === 0 && item.spanSinks.length === 0) return;
   if (queue === undefined) {
-    countDropped(items);
+    countDropped([item]);
     return;
   }
-  outbox.push(...items);
+  outbox.push(item);
   if (outbox.length > OUTBOX_CAPACITY) countDropped(outbox.splice(0, outbox.length - OUTBOX_CAPACITY));
   if (scheduled) return;
   scheduled = true;
@@ -112,17 +117,20 @@ export function toMessages(
 export function toShipment(chunk: readonly Outgoing[]): Shipment {
   const sinks: TelemetrySinkModel[] = [];
   const index = new Map<TelemetrySinkModel, number>();
-  const items: ShipmentItem[] = chunk.map((item) => {
-    const to = item.sinks.map((sink) => {
-      let i = index.get(sink);
-      if (i === undefined) {
-        i = sinks.push(sink) - 1;
-        index.set(sink, i);
-      }
-      return i;
-    });
-    return item.kind === "log" ? { kind: "log", to, entry: item.entry } : { kind: "span", to, entry: item.entry };
-  });
+  const indexOf = (sink: TelemetrySinkModel): number => {
+    let i = index.get(sink);
+    if (i === undefined) {
+      i = sinks.push(sink) - 1;
+      index.set(sink, i);
+    }
+    return i;
+  };
+  const items: ShipmentItem[] = chunk.map((item) => ({
+    kind: "request",
+    logTo: item.logSinks.map(indexOf),
+    spanTo: item.spanSinks.map(indexOf),
+    record: item.record,
+  }));
   return { format: SHIPMENT_FORMAT, sinks, items };
 }
 
