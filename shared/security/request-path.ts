@@ -42,6 +42,16 @@ function removeDotSegments(path: string): string {
  * `decodeSlashes`, as in Istio's default.
  */
 export function normalizeRequestPath(rawPath: string, options: PathNormalizationOptions = {}): string {
+  // Per request: most paths have nothing to normalize (no escapes, no dot segments, no `//`, no query).
+  if (rawPath.charCodeAt(0) === 47 && !NEEDS_WORK.test(rawPath)) return rawPath;
+  return normalizeSlowly(rawPath, options);
+}
+
+/** Anything `normalizeSlowly` could change: a query or fragment, an escape, a dot segment, a double slash. */
+const NEEDS_WORK = /[?#%]|\/\.|\/\//;
+
+/** The full normalization; exported for the equivalence test of the fast path. */
+export function normalizeSlowly(rawPath: string, options: PathNormalizationOptions = {}): string {
   const cut = rawPath.search(/[?#]/);
   let path = cut < 0 ? rawPath : rawPath.slice(0, cut);
   path = normalizePercent(path, options.decodeSlashes === true);
