@@ -4,9 +4,9 @@ export const PROFILES = {
   full: {
     connections: 16,
     // floor, naive and flaremesh are loaded in turn, `rounds` times (medians are reported).
-    rounds: 3,
+    rounds: 5,
     warmupS: 2,
-    durationS: 8,
+    durationS: 6,
     scaleDurationS: 5,
     scaleRoutes: [10, 10_000],
     propagationApplies: 50,
