@@ -1,0 +1,114 @@
+// `npx node bench/compare-revisions.mjs <git-rev> [rounds] [seconds]`: the proxy as of another git revision (built
+// from a temporary worktree, with its own control plane) and the proxy of the working tree, loaded in alternation
+// with the floor, round after round, each workerd under test pinned to the same core. On a shared machine whose
+// speed drifts, this is the fair before/after of a change: both versions see the same drift. Loads target
+// 127.0.0.1 only and stop by themselves.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { stringify } from "yaml";
+import { ROOT, request } from "../scripts/lib/local-mesh.mjs";
+import { BENCH_PATH, BENCH_TENANT, CLIENT_SERVICE, realisticConfig } from "./lib/config.mjs";
+import { loadRun, round } from "./lib/load.mjs";
+import { startUpstream } from "./lib/upstream.mjs";
+import * as current from "./lib/workerd.mjs";
+
+const [rev, roundsArg, secondsArg] = process.argv.slice(2);
+if (!rev) throw new Error("usage: compare-revisions.mjs <git-rev> [rounds] [seconds]");
+const rounds = Number(roundsArg ?? 5);
+const seconds = Number(secondsArg ?? 3);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const git = (...args) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
+
+const sha = git("rev-parse", "--short", rev);
+// Inside the checkout: workerd refuses Worker scripts outside the directory it was started from.
+mkdirSync(join(ROOT, ".bench-revisions"), { recursive: true });
+const dir = mkdtempSync(join(ROOT, ".bench-revisions", `${sha}-`));
+git("worktree", "add", "--detach", dir, rev);
+symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
+const before = await import(pathToFileURL(join(dir, "bench/lib/workerd.mjs")).href);
+
+/** A control plane and proxy of one version, configured with the benchmark's realistic configuration. */
+async function startMesh(version, upstream) {
+  const control = await version.startControl();
+  const proxy = await version.startProxy(control.port);
+  const body = realisticConfig({ upstreamUrl: upstream.url, receiverUrl: upstream.receiverUrl, strict: true })
+    .map((d) => stringify(d))
+    .join("---\n");
+  const applied = await control.api("POST", "/v1/apply", body);
+  if (applied.status !== 200) throw new Error(`apply: ${applied.status} ${applied.body}`);
+  const cred = await control.api("POST", "/v1/credentials", JSON.stringify({ service: CLIENT_SERVICE }), {
+    contentType: "application/json",
+  });
+  const token = (await control.api("POST", "/v1/identity/token", undefined, { token: cred.json.credential })).json
+    .token;
+  const headers = { host: "bench.localhost", "x-tenant": BENCH_TENANT, "x-mesh-identity": token };
+  await version.waitFor(
+    async () => (await request(proxy.port, "bench.localhost", BENCH_PATH, { headers })).status === 200,
+    10_000,
+    "proxy",
+  );
+  return { control, proxy, headers };
+}
+
+const upstream = await startUpstream();
+const started = [];
+try {
+  const floor = await current.startFloor(upstream.url);
+  started.push(floor);
+  const old = await startMesh(before, upstream);
+  started.push(old.proxy, old.control);
+  const now = await startMesh(current, upstream);
+  started.push(now.proxy, now.control);
+
+  const pin = (cpus, pid) => execFileSync("taskset", ["-a", "-cp", cpus, String(pid)], { stdio: "ignore" });
+  const last = String(os.cpus().length - 1);
+  for (const pid of [floor.pid, old.proxy.pid, now.proxy.pid]) pin(last, pid);
+  for (const pid of [upstream.pid, old.control.pid, now.control.pid, process.pid]) pin("0", pid);
+
+  const targets = {
+    floor: { port: floor.port, pid: floor.pid, headers: { ...now.headers, "x-mesh-identity": "x".repeat(600) } },
+    [sha]: { port: old.proxy.port, pid: old.proxy.pid, headers: old.headers },
+    "working tree": { port: now.proxy.port, pid: now.proxy.pid, headers: now.headers },
+  };
+  const runs = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
+  for (let i = 0; i < rounds; i++) {
+    for (const [name, t] of Object.entries(targets)) {
+      const run = await loadRun({
+        url: `http://127.0.0.1:${t.port}${BENCH_PATH}`,
+        headers: t.headers,
+        connections: 16,
+        durationS: seconds,
+        warmupS: 1,
+        pids: [t.pid],
+      });
+      if (run.non2xx > 0) throw new Error(`${name}: ${run.non2xx} non-2xx answers`);
+      runs[name].push(run);
+      console.error(`round ${i + 1} ${name}: ${run.rps} req/s, ${run.cpuMsPerRequest[0]} ms CPU/req`);
+    }
+  }
+  const cpu = (name, i) => runs[name][i].cpuMsPerRequest[0];
+  const paired = (name) => round(median(runs[name].map((_, i) => cpu(name, i) - cpu("floor", i))), 4);
+  const ratio = (name) => round(median(runs[name].map((r, i) => r.rps / runs.floor[i].rps)), 3);
+  console.log(
+    JSON.stringify(
+      {
+        rounds,
+        seconds,
+        proxyShareMsPerRequest: { [sha]: paired(sha), "working tree": paired("working tree") },
+        rpsOverFloor: { [sha]: ratio(sha), "working tree": ratio("working tree") },
+        perRound: Object.fromEntries(
+          Object.entries(runs).map(([k, v]) => [k, v.map((r) => [r.rps, r.cpuMsPerRequest[0]])]),
+        ),
+      },
+      null,
+      2,
+    ),
+  );
+} finally {
+  for (const s of started.reverse()) await s.stop().catch(() => undefined);
+  await upstream.stop();
+  git("worktree", "remove", "--force", dir);
+}
