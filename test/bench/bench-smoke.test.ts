@@ -72,3 +72,45 @@ describe("npm run bench -- --tiny", () => {
     for (const t of r.targets) expect(typeof t.name).toBe("string");
   });
 });
+
+/** Runs one of the benchmark's tools and parses the JSON it prints. */
+function runTool(file: string, args: string[]): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) =>
+    execFile(
+      process.execPath,
+      [join(ROOT, file), ...args],
+      { cwd: ROOT, timeout: 200_000, maxBuffer: 8 << 20 },
+      (err, so, se) => (err ? reject(new Error(`${err.message}\n${se}`)) : resolve(JSON.parse(so))),
+    ),
+  );
+}
+
+describe("the before/after tools", () => {
+  it("bench/hot-path.mjs measures the floor and the proxy in alternation", { timeout: 240_000 }, async () => {
+    const r = (await runTool("bench/hot-path.mjs", ["1", "0.5", "bare"])) as {
+      floor: { rps: number; cpuMsPerRequest: number };
+      flaremesh: { rps: number; cpuMsPerRequest: number };
+      pairedProxyShareMsPerRequest: number;
+    };
+    for (const x of [r.floor.rps, r.flaremesh.rps, r.flaremesh.cpuMsPerRequest, r.pairedProxyShareMsPerRequest])
+      expect(isNumber(x)).toBe(true);
+  });
+
+  it(
+    "bench/compare-revisions.mjs builds another commit's proxy and compares it side by side",
+    { timeout: 240_000 },
+    async () => {
+      const r = (await runTool("bench/compare-revisions.mjs", ["HEAD", "1", "0.5"])) as {
+        proxyShareMsPerRequest: Record<string, number>;
+        rpsOverFloor: Record<string, number>;
+      };
+      const versions = Object.keys(r.rpsOverFloor);
+      expect(versions).toHaveLength(2);
+      expect(versions).toContain("working tree");
+      for (const v of versions) {
+        expect(isNumber(r.rpsOverFloor[v]), v).toBe(true);
+        expect(isNumber(r.proxyShareMsPerRequest[v]), v).toBe(true);
+      }
+    },
+  );
+});
