@@ -1,6 +1,6 @@
 // The isolate's configuration: last good compiled snapshot in a module global, refreshed in the background.
 import { MeshError } from "../../../../shared/errors";
-import { parseSnapshot } from "../../../../shared/model/snapshot";
+import { parseSnapshotReusing, type ValidatedSnapshot } from "../../../../shared/model/snapshot";
 import type { ProxyEnv, SnapshotAnswer } from "../env";
 import { compileConfig, type CompiledConfig } from "./compiled";
 import { ejectionReport, receiveHealth } from "../resilience/shared-health";
@@ -17,6 +17,8 @@ interface CacheState {
   /** Random per isolate; made on first use, since workerd refuses randomness at global scope. */
   proxyId: string | null;
   current: CompiledConfig | null;
+  /** What `current` was compiled from, for validating the next revision incrementally. */
+  validated: ValidatedSnapshot | null;
   /** When the control plane last confirmed `current` (ms). */
   checkedAt: number;
   /** The one refresh in progress (single flight): a load, then its acknowledgement. */
@@ -31,6 +33,7 @@ interface CacheState {
 const state: CacheState = {
   proxyId: null,
   current: null,
+  validated: null,
   checkedAt: 0,
   inflight: null,
   loading: null,
@@ -143,9 +146,11 @@ function accept(answer: SnapshotAnswer, served: number | null): CompiledConfig |
   } catch {
     throw new Error(`revision ${answer.revision}: snapshot is not JSON`);
   }
-  const snapshot = parseSnapshot(json);
-  if (snapshot === null) throw new Error(`revision ${answer.revision}: snapshot failed validation`);
-  return compileConfig(snapshot);
+  const validated = parseSnapshotReusing(json, state.validated);
+  if (validated === null) throw new Error(`revision ${answer.revision}: snapshot failed validation`);
+  const compiled = compileConfig(validated.snapshot);
+  state.validated = validated;
+  return compiled;
 }
 
 function sleep(ms: number): Promise<void> {
