@@ -35,11 +35,21 @@ export interface CompiledConfig {
   generatedAt?: string;
 }
 
+/**
+ * Route tables depend on their service model only. Unchanged services keep their model object from one revision
+ * to the next (`parseSnapshotReusing`), so they keep their compiled table too.
+ */
+const tables = new WeakMap<ServiceModel, CompiledRouteTable>();
+
 export function compileConfig(snapshot: SnapshotModel): CompiledConfig {
   const services = new Map<string, CompiledService>();
   const problems: string[] = [];
   for (const [key, model] of Object.entries(snapshot.services)) {
-    const table = compileRouteTable(model);
+    let table = tables.get(model);
+    if (table === undefined) {
+      table = compileRouteTable(model);
+      tables.set(model, table);
+    }
     problems.push(...table.problems.map((p) => `${key}: ${p}`));
     const subsets = new Map<string, EndpointSet>();
     for (const [name, selector] of Object.entries(model.subsets)) {
