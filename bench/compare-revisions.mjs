@@ -8,10 +8,10 @@ import { mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { stringify } from "yaml";
-import { ROOT, request } from "../scripts/lib/local-mesh.mjs";
-import { BENCH_PATH, BENCH_TENANT, CLIENT_SERVICE, realisticConfig } from "./lib/config.mjs";
+import { ROOT } from "../scripts/lib/local-mesh.mjs";
+import { BENCH_PATH } from "./lib/config.mjs";
 import { loadRun, round } from "./lib/load.mjs";
+import { applyRealistic } from "./lib/realistic.mjs";
 import { startUpstream } from "./lib/upstream.mjs";
 import * as current from "./lib/workerd.mjs";
 
@@ -34,23 +34,7 @@ const before = await import(pathToFileURL(join(dir, "bench/lib/workerd.mjs")).hr
 async function startMesh(version, upstream) {
   const control = await version.startControl();
   const proxy = await version.startProxy(control.port);
-  const body = realisticConfig({ upstreamUrl: upstream.url, receiverUrl: upstream.receiverUrl, strict: true })
-    .map((d) => stringify(d))
-    .join("---\n");
-  const applied = await control.api("POST", "/v1/apply", body);
-  if (applied.status !== 200) throw new Error(`apply: ${applied.status} ${applied.body}`);
-  const cred = await control.api("POST", "/v1/credentials", JSON.stringify({ service: CLIENT_SERVICE }), {
-    contentType: "application/json",
-  });
-  const token = (await control.api("POST", "/v1/identity/token", undefined, { token: cred.json.credential })).json
-    .token;
-  const headers = { host: "bench.localhost", "x-tenant": BENCH_TENANT, "x-mesh-identity": token };
-  await version.waitFor(
-    async () => (await request(proxy.port, "bench.localhost", BENCH_PATH, { headers })).status === 200,
-    10_000,
-    "proxy",
-  );
-  return { control, proxy, headers };
+  return { control, proxy, headers: await applyRealistic({ control, proxy, upstream }) };
 }
 
 const upstream = await startUpstream();

@@ -3,12 +3,11 @@
 // median workerd CPU per request of each and their difference (the proxy's own work), for before/after
 // comparisons of one optimisation. Loads target 127.0.0.1 only and stop by themselves.
 import { execFileSync } from "node:child_process";
-import { stringify } from "yaml";
-import { request } from "../scripts/lib/local-mesh.mjs";
-import { BENCH_PATH, BENCH_TENANT, CLIENT_SERVICE, realisticConfig } from "./lib/config.mjs";
+import { BENCH_PATH } from "./lib/config.mjs";
 import { loadRun, round } from "./lib/load.mjs";
+import { applyRealistic } from "./lib/realistic.mjs";
 import { startUpstream } from "./lib/upstream.mjs";
-import { startControl, startFloor, startProxy, waitFor } from "./lib/workerd.mjs";
+import { startControl, startFloor, startProxy } from "./lib/workerd.mjs";
 
 const rounds = Number(process.argv[2] ?? 3);
 const seconds = Number(process.argv[3] ?? 3);
@@ -28,22 +27,7 @@ const control = await startControl();
 const proxy = await startProxy(control.port);
 try {
   if (!(variant in VARIANTS)) throw new Error(`variant: one of ${Object.keys(VARIANTS).join(", ")}`);
-  const body = realisticConfig({ upstreamUrl: upstream.url, receiverUrl: upstream.receiverUrl, strict: true })
-    .filter(VARIANTS[variant])
-    .map((d) => stringify(d))
-    .join("---\n");
-  if ((await control.api("POST", "/v1/apply", body)).status !== 200) throw new Error("apply failed");
-  const cred = await control.api("POST", "/v1/credentials", JSON.stringify({ service: CLIENT_SERVICE }), {
-    contentType: "application/json",
-  });
-  const token = (await control.api("POST", "/v1/identity/token", undefined, { token: cred.json.credential })).json
-    .token;
-  const headers = { host: "bench.localhost", "x-tenant": BENCH_TENANT, "x-mesh-identity": token };
-  await waitFor(
-    async () => (await request(proxy.port, "bench.localhost", BENCH_PATH, { headers })).status === 200,
-    10_000,
-    "proxy",
-  );
+  const headers = await applyRealistic({ control, proxy, upstream, keep: VARIANTS[variant] });
   // With PIN=1: the Worker under test gets core 1 to itself; client, upstream and control plane share core 0.
   if (process.env.PIN === "1") {
     const pin = (cpu, pid) => execFileSync("taskset", ["-a", "-cp", String(cpu), String(pid)], { stdio: "ignore" });

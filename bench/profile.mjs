@@ -4,13 +4,12 @@
 // DevTools → Performance) and prints the functions with the most self time.
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { stringify } from "yaml";
-import { request } from "../scripts/lib/local-mesh.mjs";
-import { BENCH_PATH, BENCH_TENANT, CLIENT_SERVICE, realisticConfig } from "./lib/config.mjs";
+import { BENCH_PATH } from "./lib/config.mjs";
 import { loadRun } from "./lib/load.mjs";
 import { selfTimes } from "./lib/cpu-profile.mjs";
+import { applyRealistic } from "./lib/realistic.mjs";
 import { startUpstream } from "./lib/upstream.mjs";
-import { startControl, startProxy, waitFor } from "./lib/workerd.mjs";
+import { startControl, startProxy } from "./lib/workerd.mjs";
 
 const seconds = Number(process.argv[2] ?? 5);
 const INSPECTOR_PORT = 9400 + Math.floor(Math.random() * 500);
@@ -46,21 +45,7 @@ const upstream = await startUpstream();
 const control = await startControl();
 const proxy = await startProxy(control.port, {}, { inspectorPort: INSPECTOR_PORT });
 try {
-  const body = realisticConfig({ upstreamUrl: upstream.url, receiverUrl: upstream.receiverUrl })
-    .map((d) => stringify(d))
-    .join("---\n");
-  if ((await control.api("POST", "/v1/apply", body)).status !== 200) throw new Error("apply failed");
-  const cred = await control.api("POST", "/v1/credentials", JSON.stringify({ service: CLIENT_SERVICE }), {
-    contentType: "application/json",
-  });
-  const token = (await control.api("POST", "/v1/identity/token", undefined, { token: cred.json.credential })).json
-    .token;
-  const headers = { host: "bench.localhost", "x-tenant": BENCH_TENANT, "x-mesh-identity": token };
-  await waitFor(
-    async () => (await request(proxy.port, "bench.localhost", BENCH_PATH, { headers })).status === 200,
-    10_000,
-    "proxy",
-  );
+  const headers = await applyRealistic({ control, proxy, upstream });
   const targets = await (await fetch(`http://127.0.0.1:${INSPECTOR_PORT}/json`)).json();
   const target = targets.find((t) => String(t.title ?? t.url).includes("flaremesh-proxy")) ?? targets[0];
   const session = await cdp(target.webSocketDebuggerUrl);

@@ -1,0 +1,28 @@
+// Puts a running control plane + proxy (of any version: they are used through `api` and `port` only) under the
+// benchmark's realistic configuration, and returns the headers of the benchmark request, with a real identity token.
+import { stringify } from "yaml";
+import { request } from "../../scripts/lib/local-mesh.mjs";
+import { BENCH_PATH, BENCH_TENANT, CLIENT_SERVICE, realisticConfig } from "./config.mjs";
+
+/** `keep` filters the configuration's documents (e.g. leave the TelemetrySink out). */
+export async function applyRealistic({ control, proxy, upstream, keep = () => true }) {
+  const body = realisticConfig({ upstreamUrl: upstream.url, receiverUrl: upstream.receiverUrl, strict: true })
+    .filter(keep)
+    .map((d) => stringify(d))
+    .join("---\n");
+  const applied = await control.api("POST", "/v1/apply", body);
+  if (applied.status !== 200) throw new Error(`apply: ${applied.status} ${applied.body}`);
+  const cred = await control.api("POST", "/v1/credentials", JSON.stringify({ service: CLIENT_SERVICE }), {
+    contentType: "application/json",
+  });
+  if (cred.status !== 201) throw new Error(`credential: ${cred.status} ${cred.body}`);
+  const issued = await control.api("POST", "/v1/identity/token", undefined, { token: cred.json.credential });
+  if (issued.status !== 200) throw new Error(`identity token: ${issued.status} ${issued.body}`);
+  const headers = { host: "bench.localhost", "x-tenant": BENCH_TENANT, "x-mesh-identity": issued.json.token };
+  const deadline = Date.now() + 10_000;
+  while ((await request(proxy.port, "bench.localhost", BENCH_PATH, { headers })).status !== 200) {
+    if (Date.now() > deadline) throw new Error("the proxy did not serve the realistic configuration within 10 s");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return headers;
+}
