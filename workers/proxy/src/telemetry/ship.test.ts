@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { TelemetrySinkModel } from "../../../../shared/model/telemetry";
 import { parseShipment } from "../../../../shared/model/telemetry-shipment";
 import type { RequestRecord } from "../../../../shared/telemetry/request-record";
-import { toMessages, toShipment, type Outgoing } from "./ship";
+import { ship, toMessages, toShipment, type Outgoing } from "./ship";
 
 const sink = (name: string, type: "loki" | "zipkin") =>
   TelemetrySinkModel.parse({ id: `TelemetrySink/default/${name}`, type, endpoint: "https://sink.example.com" });
@@ -97,5 +97,30 @@ describe("toMessages", () => {
 
   it("refuses text that is not JSON", () => {
     expect(parseShipment("{not json")).toBeNull();
+  });
+});
+
+describe("ship", () => {
+  it("gathers records into one message per round and schedules again for records that come later", async () => {
+    const sent: string[] = [];
+    const queue = { send: async (body: string) => void sent.push(body) };
+    const pending: Promise<unknown>[] = [];
+    const exec = { waitUntil: (p: Promise<unknown>) => void pending.push(p) };
+    for (const id of ["a", "b", "c"]) ship(exec, queue, item(id));
+    expect(pending).toHaveLength(1); // one background drain for the three
+    await Promise.all(pending);
+    expect(sent).toHaveLength(1);
+    expect(parseShipment(sent[0]!)!.items.map((i) => (i.kind === "request" ? i.record.requestId : ""))).toEqual([
+      "a",
+      "b",
+      "c",
+    ]);
+    ship(exec, queue, item("d")); // the drain has ended: a new one starts
+    expect(pending).toHaveLength(2);
+    await Promise.all(pending);
+    expect(sent).toHaveLength(2);
+    // Nothing to ship (no sink takes logs or spans): no drain at all.
+    ship(exec, queue, item("e", [], []));
+    expect(pending).toHaveLength(2);
   });
 });

@@ -57,11 +57,7 @@ export function ship(
   if (outbox.length > OUTBOX_CAPACITY) countDropped(outbox.splice(0, outbox.length - OUTBOX_CAPACITY));
   if (scheduled) return;
   scheduled = true;
-  exec.waitUntil(
-    drain(queue).finally(() => {
-      scheduled = false;
-    }),
-  );
+  exec.waitUntil(drain(queue));
 }
 
 /**
@@ -70,9 +66,22 @@ export function ship(
  * message per round trip to the queue.
  */
 async function drain(queue: TelemetryQueue): Promise<void> {
-  for (let round = 0; round < MAX_ROUNDS && outbox.length > 0; round++) {
-    await sleep(GATHER_MS);
-    await sendGathered(queue, outbox.length);
+  try {
+    for (let round = 1; ; round++) {
+      // Cleared in the same synchronous step as the check, so a record queued after it schedules a new drain.
+      if (outbox.length === 0) {
+        scheduled = false;
+        return;
+      }
+      await sleep(GATHER_MS);
+      // The last round: what arrives during its sends is for the next request's drain.
+      if (round >= MAX_ROUNDS) scheduled = false;
+      await sendGathered(queue, outbox.length);
+      if (round >= MAX_ROUNDS) return;
+    }
+  } catch (err) {
+    scheduled = false;
+    console.warn("flaremesh-proxy: telemetry drain failed:", err instanceof Error ? err.message : err);
   }
 }
 
