@@ -1,4 +1,5 @@
 // Workload principals (`<td>/ns/<ns>/sa/<sa>`), SPIFFE IDs, and Istio's `*` string matching.
+import { memoizeByString } from "../memoize";
 
 export const SPIFFE_PREFIX = "spiffe://";
 
@@ -29,17 +30,8 @@ function validSegment(s: string | undefined): s is string {
  * Parses `<td>/ns/<ns>/sa/<sa>` exactly. Anything else (extra segments, empty or dot segments, upper-case
  * trust domain) is refused, so that one identity has one spelling and string policies cannot be dodged.
  */
-export function parsePrincipal(principal: string): WorkloadIdentity | null {
-  // Per request, with a handful of distinct callers: each parsed once (results are frozen, so shared safely).
-  let parsed = parsedPrincipals.get(principal);
-  if (parsed === undefined) {
-    parsed = parse(principal);
-    if (parsedPrincipals.size >= 1024) parsedPrincipals.clear();
-    parsedPrincipals.set(principal, parsed);
-  }
-  return parsed;
-}
-const parsedPrincipals = new Map<string, WorkloadIdentity | null>();
+// Per request, with a handful of distinct callers: each parsed once (results are frozen, so shared safely).
+export const parsePrincipal: (principal: string) => WorkloadIdentity | null = memoizeByString(parse);
 
 function parse(principal: string): WorkloadIdentity | null {
   if (principal.length > MAX_SPIFFE_ID) return null;

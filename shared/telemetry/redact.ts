@@ -1,4 +1,5 @@
 // Keeps secrets out of telemetry: sensitive headers, query values and URL credentials.
+import { memoizeByString } from "../memoize";
 
 export const REDACTED = "[redacted]";
 
@@ -132,17 +133,8 @@ export function sanitizePath(target: string, options: { allow?: readonly string[
 }
 
 /** `host[:port]` of an endpoint URL, without user-info, path or query; the input itself when not a URL. */
-export function endpointHost(endpoint: string): string {
-  // Called per access-log entry with a handful of distinct endpoint URLs: parse each once.
-  let host = endpointHosts.get(endpoint);
-  if (host === undefined) {
-    host = parseEndpointHost(endpoint);
-    if (endpointHosts.size >= 1024) endpointHosts.clear();
-    endpointHosts.set(endpoint, host);
-  }
-  return host;
-}
-const endpointHosts = new Map<string, string>();
+// Called per access-log entry with a handful of distinct endpoint URLs: each parsed once.
+export const endpointHost: (endpoint: string) => string = memoizeByString(parseEndpointHost);
 
 function parseEndpointHost(endpoint: string): string {
   if (URL.canParse(endpoint)) {
