@@ -29,8 +29,8 @@ function validSegment(s: string | undefined): s is string {
 /**
  * Parses `<td>/ns/<ns>/sa/<sa>` exactly. Anything else (extra segments, empty or dot segments, upper-case
  * trust domain) is refused, so that one identity has one spelling and string policies cannot be dodged.
+ * Runs per request with a handful of distinct callers: each is parsed once (results are frozen, so shared safely).
  */
-// Per request, with a handful of distinct callers: each parsed once (results are frozen, so shared safely).
 export const parsePrincipal: (principal: string) => WorkloadIdentity | null = memoizeByString(parse);
 
 function parse(principal: string): WorkloadIdentity | null {
