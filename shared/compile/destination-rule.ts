@@ -8,7 +8,7 @@ import type {
   LoadBalancerSettings,
   OutlierDetection,
 } from "../resources/destinationrule";
-import type { z } from "zod";
+import type * as z from "zod";
 import type { DestinationLimitsModel, OutlierDetectionModel } from "../model/resilience";
 import { durationToMs } from "../duration";
 import type { ResilienceInput } from "./policy-model";

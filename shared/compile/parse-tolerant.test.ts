@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { parseDroppingInvalid } from "./parse-tolerant";
 
 const Schema = z.strictObject({

@@ -1,5 +1,5 @@
 // Parses compiled data with a model schema without ever throwing: fields the schema refuses are dropped.
-import type { z } from "zod";
+import type * as z from "zod";
 
 /**
  * `schema.parse(input)`, except that a top-level field the schema rejects is removed (and parsing

@@ -1,5 +1,5 @@
 // The documented shape of ServiceModel.policy (a loose object in the snapshot schema).
-import type { z } from "zod";
+import type * as z from "zod";
 import type { LoadBalancerModel } from "../model/snapshot";
 import type { ServiceResilienceModel } from "../model/resilience";
 import type { ServiceSecurityModel } from "../model/security";

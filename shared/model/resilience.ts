@@ -1,6 +1,6 @@
 // The normalized resilience policy a proxy enforces (per service, per route, mesh defaults), in milliseconds,
 // with every default written down once in RESILIENCE_DEFAULTS. shared/compile fills it; shared/resilience reads it.
-import { z } from "zod";
+import * as z from "zod";
 
 const ms = z.number().int().min(0);
 const positiveMs = z.number().int().positive();

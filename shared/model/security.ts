@@ -1,6 +1,6 @@
 // The normalized security policy a proxy enforces for one destination service: peer-authentication mode,
 // end-user JWT rules and authorization policies, already scoped to the service by the compiler.
-import { z } from "zod";
+import * as z from "zod";
 
 /** Effective mTLS / peer-identity mode of a service (Istio's UNSET is resolved away at compile time). */
 export const PeerModeModel = z.enum(["STRICT", "PERMISSIVE", "DISABLE"]);

@@ -1,4 +1,4 @@
 // A service key is `<namespace>/<name>`: how snapshots and policies name a Service.
-import { z } from "zod";
+import * as z from "zod";
 
 export const ServiceKey = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);

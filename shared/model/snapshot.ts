@@ -1,6 +1,6 @@
 // The compiled configuration a proxy serves: one internal model that Istio and Gateway API documents
 // are translated into (by shared/compile), validated again by the proxy when it loads a revision.
-import { z } from "zod";
+import * as z from "zod";
 import { MeshResilienceModel, ServiceResilienceModel } from "./resilience";
 import { ServiceSecurityModel } from "./security";
 import { TelemetryModel } from "./telemetry";

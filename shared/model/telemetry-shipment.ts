@@ -1,6 +1,6 @@
 // What a proxy puts on the telemetry queue: one record per request (format 2; format 1 carried a ready access-log
 // entry and a span each), with the sinks (and their config) it goes to.
-import { z } from "zod";
+import * as z from "zod";
 import type { AccessLogEntry } from "../telemetry/access-log";
 import type { RequestRecord } from "../telemetry/request-record";
 import type { SpanRecord } from "../telemetry/span";

@@ -1,5 +1,5 @@
 // The normalized telemetry configuration a proxy and a shipper consume (compiled from TelemetrySink resources).
-import { z } from "zod";
+import * as z from "zod";
 import { isSecretHeader } from "../telemetry/redact";
 import { ServiceKey } from "./service-key";
 

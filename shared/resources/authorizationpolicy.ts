@@ -1,5 +1,5 @@
 // security.istio.io (v1, v1beta1) AuthorizationPolicy: ALLOW / DENY / AUDIT rules on requests.
-import { z } from "zod";
+import * as z from "zod";
 import { checkSingleScope, policyScope } from "./common";
 
 const strings = z.array(z.string()).optional();

@@ -1,5 +1,5 @@
 // Schema building blocks every kind shares: names, metadata, durations, percentages, regexes, policy scope.
-import { z } from "zod";
+import * as z from "zod";
 import { isDuration } from "../duration";
 import { hasNestedQuantifier } from "./regex-safety";
 

@@ -1,5 +1,5 @@
 // networking.istio.io DestinationRule (v1, v1beta1, v1alpha3): subsets and traffic policy for a Service host.
-import { z } from "zod";
+import * as z from "zod";
 import { duration, nonNegativeInt, percentage, positiveInt, selector, stringMap } from "./common";
 import { exportTo, portSelector } from "./istio-common";
 

@@ -1,5 +1,5 @@
 // gateway.networking.k8s.io/v1 (and v1beta1) HTTPRoute, GAMMA flavour: routes attached to Services.
-import { z } from "zod";
+import * as z from "zod";
 import { dnsLabel, duration, headerName, httpMethod, port, regexError, weight } from "./common";
 
 const pathValue = z.string().startsWith("/", "must start with /").max(1024);

@@ -1,5 +1,5 @@
 // Schema pieces shared by the Istio kinds: StringMatch, Percent, Destination, PortSelector.
-import { z } from "zod";
+import * as z from "zod";
 import { headerName, percentage, port, regexError } from "./common";
 
 /**

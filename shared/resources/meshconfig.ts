@@ -1,5 +1,5 @@
 // flaremesh.dev/v1alpha1 MeshConfig: the mesh-wide singleton `default` (trust domain, defaults, endpoint ranges).
-import { z } from "zod";
+import * as z from "zod";
 import { duration, nonNegativeInt, percentage } from "./common";
 import { parseCidr } from "../security/cidr";
 import { retryOnError } from "./virtualservice";

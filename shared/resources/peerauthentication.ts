@@ -1,5 +1,5 @@
 // security.istio.io (v1, v1beta1) PeerAuthentication: mutual-TLS mode for the workloads it selects.
-import { z } from "zod";
+import * as z from "zod";
 import { checkSingleScope, policyScope } from "./common";
 
 export const MTLS_MODES = ["UNSET", "DISABLE", "PERMISSIVE", "STRICT"] as const;

@@ -1,5 +1,5 @@
 // The registry of accepted kinds: (apiVersion, kind) → spec schema, name rule and accepted-but-ignored fields.
-import { z } from "zod";
+import * as z from "zod";
 import type { Kind, Resource } from "./resource";
 import { metadataSchema } from "./common";
 import { AuthorizationPolicySpec } from "./authorizationpolicy";

@@ -1,5 +1,5 @@
 // security.istio.io (v1, v1beta1) RequestAuthentication: end-user JWT validation rules.
-import { z } from "zod";
+import * as z from "zod";
 import { checkSingleScope, duration, headerName, originUrlError, policyScope } from "./common";
 
 // Headers a JWT rule may not write: hop-by-hop, framing, and the mesh's own identity headers.

@@ -1,5 +1,5 @@
 // flaremesh.dev/v1alpha1 Service: a service and its endpoints (origin URLs or Workers).
-import { z } from "zod";
+import * as z from "zod";
 import { duration, originUrlError, positiveInt, stringMap, weight } from "./common";
 
 const workerName = z

@@ -1,5 +1,5 @@
 // flaremesh.dev/v1alpha1 TelemetrySink: where access logs, spans and metrics are shipped.
-import { z } from "zod";
+import * as z from "zod";
 import { SINK_SIGNALS } from "../model/telemetry";
 import { isSecretHeader } from "../telemetry/redact";
 import { duration, originUrlError, percentage, positiveInt, targetRef } from "./common";

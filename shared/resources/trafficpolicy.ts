@@ -1,5 +1,5 @@
 // flaremesh.dev/v1alpha1 TrafficPolicy: resilience and load-balancing settings for users who do not write Istio.
-import { z } from "zod";
+import * as z from "zod";
 import {
   checkSingleScope,
   duration,

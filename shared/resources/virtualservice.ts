@@ -1,5 +1,5 @@
 // networking.istio.io VirtualService (v1, v1beta1, v1alpha3): Istio routing for a Service host.
-import { z } from "zod";
+import * as z from "zod";
 import { abortStatus, duration, headerName, httpStatus, nonNegativeInt, port, regex, weight } from "./common";
 import { destination, exportTo, headers, percent, stringMatch } from "./istio-common";
 import { REDIRECT_STATUS_CODES } from "./httproute";

@@ -1,5 +1,5 @@
 // What a proxy flushes to the control plane: the increments since its last flush, with its schema.
-import { z } from "zod";
+import * as z from "zod";
 import {
   DURATION_BUCKETS_MS,
   METRICS,

@@ -1,6 +1,6 @@
 import { JsonLogsSerializer, JsonTraceSerializer } from "@opentelemetry/otlp-transformer";
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { buildAccessLog, type AccessLogEntry } from "./access-log";
 import { encodeOtlpLogs, encodeOtlpTraces, otlpValue } from "./otlp";
 import { buildHttpSpan, msToUnixNano, type SpanRecord } from "./span";

@@ -1,5 +1,5 @@
 // Turns zod issues into ErrorDetails that name the document, the field path and a readable message.
-import type { z } from "zod";
+import type * as z from "zod";
 import type { ErrorDetail } from "../errors";
 import { formatPath, valueAt } from "./field-path";
 

@@ -1,6 +1,6 @@
 // Strict checks of what sinks receive: OTLP/HTTP JSON (cross-checked with OpenTelemetry's serializer), Zipkin v2, Loki push.
 import { JsonTraceSerializer } from "@opentelemetry/otlp-transformer";
-import { z } from "zod";
+import * as z from "zod";
 
 const Hex = (n: number) => z.string().regex(new RegExp(`^[0-9a-f]{${n}}$`));
 const Nanos = z.string().regex(/^\d{19}$/);
