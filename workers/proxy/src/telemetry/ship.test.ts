@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { TelemetrySinkModel } from "../../../../shared/model/telemetry";
 import { parseShipment } from "../../../../shared/model/telemetry-shipment";
 import type { RequestRecord } from "../../../../shared/telemetry/request-record";
-import { ship, toMessages, toShipment, type Outgoing } from "./ship";
+import { queued, ship, toMessages, toShipment, type Outgoing } from "./ship";
 
 const sink = (name: string, type: "loki" | "zipkin") =>
   TelemetrySinkModel.parse({ id: `TelemetrySink/default/${name}`, type, endpoint: "https://sink.example.com" });
@@ -76,23 +76,23 @@ describe("toShipment", () => {
 describe("toMessages", () => {
   it("sends a chunk as one JSON text message the shipper parses back", () => {
     const chunk = [item("a"), item("b")];
-    const messages = toMessages(chunk);
+    const messages = toMessages(chunk.map(queued));
     expect(messages).toHaveLength(1);
-    expect(typeof messages[0]!.body).toBe("string");
+    expect(messages[0]!.body).toBe(JSON.stringify(toShipment(chunk)));
     expect(parseShipment(messages[0]!.body)).toEqual(toShipment(chunk));
   });
 
   it("splits a chunk over the size limit, keeping every record in order, and drops a lone oversized one", () => {
     const chunk = Array.from({ length: 10 }, (_, i) => item(`r${i}`));
     const one = JSON.stringify(toShipment(chunk.slice(0, 1))).length;
-    const messages = toMessages(chunk, one * 3);
+    const messages = toMessages(chunk.map(queued), one * 3);
     expect(messages.length).toBeGreaterThan(1);
     for (const m of messages) expect(new TextEncoder().encode(m.body).length).toBeLessThanOrEqual(one * 3);
     const ids = messages.flatMap((m) =>
       parseShipment(m.body)!.items.map((i) => (i.kind === "request" ? i.record.requestId : "")),
     );
     expect(ids).toEqual(chunk.map((c) => c.record.requestId));
-    expect(toMessages(chunk.slice(0, 1), 10)).toEqual([]);
+    expect(toMessages(chunk.slice(0, 1).map(queued), 10)).toEqual([]);
   });
 
   it("refuses text that is not JSON", () => {
