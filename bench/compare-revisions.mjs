@@ -76,6 +76,7 @@ try {
   const cpu = (name, i) => runs[name][i].cpuMsPerRequest[0];
   const paired = (name) => round(median(runs[name].map((_, i) => cpu(name, i) - cpu("floor", i))), 4);
   const ratio = (name) => round(median(runs[name].map((r, i) => r.rps / runs.floor[i].rps)), 3);
+  const p99Ratio = (name) => round(median(runs[name].map((r, i) => r.latencyMs.p99 / runs.floor[i].latencyMs.p99)), 2);
   console.log(
     JSON.stringify(
       {
@@ -83,6 +84,7 @@ try {
         seconds,
         proxyShareMsPerRequest: { [sha]: paired(sha), "working tree": paired("working tree") },
         rpsOverFloor: { [sha]: ratio(sha), "working tree": ratio("working tree") },
+        p99OverFloor: { [sha]: p99Ratio(sha), "working tree": p99Ratio("working tree") },
         perRound: Object.fromEntries(
           Object.entries(runs).map(([k, v]) => [k, v.map((r) => [r.rps, r.cpuMsPerRequest[0]])]),
         ),

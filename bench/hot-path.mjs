@@ -5,20 +5,14 @@
 import { execFileSync } from "node:child_process";
 import { BENCH_PATH } from "./lib/config.mjs";
 import { loadRun, round } from "./lib/load.mjs";
-import { applyRealistic } from "./lib/realistic.mjs";
+import { applyRealistic, VARIANTS } from "./lib/realistic.mjs";
 import { startUpstream } from "./lib/upstream.mjs";
 import { startControl, startFloor, startProxy } from "./lib/workerd.mjs";
 
 const rounds = Number(process.argv[2] ?? 3);
 const seconds = Number(process.argv[3] ?? 3);
-// `full` (the benchmark's configuration), or less of it, to see what each part costs.
+// A name from VARIANTS: `full` (the benchmark's configuration), or less of it, to see what each part costs.
 const variant = process.argv[4] ?? "full";
-const VARIANTS = {
-  full: () => true,
-  "no-sink": (d) => d.kind !== "TelemetrySink",
-  "no-security": (d) => !["TelemetrySink", "PeerAuthentication", "AuthorizationPolicy"].includes(d.kind),
-  bare: (d) => d.kind === "Service",
-};
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const upstream = await startUpstream();

@@ -1,4 +1,4 @@
-// `npx node bench/profile.mjs [seconds]`: CPU profile of the proxy isolate under the benchmark's realistic load,
+// `npx node bench/profile.mjs [seconds] [variant]`: CPU profile of the proxy isolate under the benchmark's realistic load,
 /* global WebSocket */
 // taken through the workerd inspector (Chrome DevTools Protocol). Writes bench/proxy.cpuprofile (open it in Chrome
 // DevTools → Performance) and prints the functions with the most self time.
@@ -7,11 +7,13 @@ import { fileURLToPath } from "node:url";
 import { BENCH_PATH } from "./lib/config.mjs";
 import { loadRun } from "./lib/load.mjs";
 import { selfTimes } from "./lib/cpu-profile.mjs";
-import { applyRealistic } from "./lib/realistic.mjs";
+import { applyRealistic, VARIANTS } from "./lib/realistic.mjs";
 import { startUpstream } from "./lib/upstream.mjs";
 import { startControl, startProxy } from "./lib/workerd.mjs";
 
 const seconds = Number(process.argv[2] ?? 5);
+const variant = process.argv[3] ?? "full";
+if (!(variant in VARIANTS)) throw new Error(`variant: one of ${Object.keys(VARIANTS).join(", ")}`);
 const INSPECTOR_PORT = 9400 + Math.floor(Math.random() * 500);
 
 async function cdp(url) {
@@ -45,7 +47,7 @@ const upstream = await startUpstream();
 const control = await startControl();
 const proxy = await startProxy(control.port, {}, { inspectorPort: INSPECTOR_PORT });
 try {
-  const headers = await applyRealistic({ control, proxy, upstream });
+  const headers = await applyRealistic({ control, proxy, upstream, keep: VARIANTS[variant] });
   const targets = await (await fetch(`http://127.0.0.1:${INSPECTOR_PORT}/json`)).json();
   const target = targets.find((t) => String(t.title ?? t.url).includes("flaremesh-proxy")) ?? targets[0];
   const session = await cdp(target.webSocketDebuggerUrl);

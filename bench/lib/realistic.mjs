@@ -4,6 +4,14 @@ import { stringify } from "yaml";
 import { request } from "../../scripts/lib/local-mesh.mjs";
 import { BENCH_PATH, BENCH_TENANT, CLIENT_SERVICE, realisticConfig } from "./config.mjs";
 
+/** Document filters for applyRealistic: the full configuration, or less of it, to see what each part costs. */
+export const VARIANTS = {
+  full: () => true,
+  "no-sink": (d) => d.kind !== "TelemetrySink",
+  "no-security": (d) => !["TelemetrySink", "PeerAuthentication", "AuthorizationPolicy"].includes(d.kind),
+  bare: (d) => d.kind === "Service",
+};
+
 /** `keep` filters the configuration's documents (e.g. leave the TelemetrySink out). */
 export async function applyRealistic({ control, proxy, upstream, keep = () => true }) {
   const body = realisticConfig({ upstreamUrl: upstream.url, receiverUrl: upstream.receiverUrl, strict: true })
