@@ -35,6 +35,12 @@ export default tseslint.config(
       ],
       "@typescript-eslint/consistent-type-imports": "error",
       "no-constant-condition": ["error", { checkLoops: false }],
+      // `import { z }` pulls all of zod into every Worker bundle (esbuild cannot tree-shake that object); the
+      // namespace import lets it keep only what is used (docs/benchmarks.md, optimisation 12).
+      "no-restricted-imports": [
+        "error",
+        { paths: [{ name: "zod", importNames: ["z"], message: 'Use `import * as z from "zod"` (tree-shakable).' }] },
+      ],
     },
   },
 );
