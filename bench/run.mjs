@@ -26,7 +26,7 @@ import { PROFILES } from "./lib/profiles.mjs";
 import { routeScaling } from "./lib/route-scale.mjs";
 import { evaluateTargets, printTable } from "./lib/report.mjs";
 import { startUpstream } from "./lib/upstream.mjs";
-import { startControl, startFloor, startNaive, startProxy } from "./lib/workerd.mjs";
+import { startControl, startFloor, startNaive, startNaiveRemote, startProxy } from "./lib/workerd.mjs";
 
 const args = process.argv.slice(2);
 const profileName = args.includes("--tiny") ? "tiny" : args.includes("--quick") ? "quick" : "full";
@@ -218,6 +218,7 @@ async function measureSideBySide(upstream, placeholder, baseHeaders) {
   const floor = await startFloor(upstream.url);
   const floorReadyMs = now() - t0;
   const naive = await startNaive(upstream.url, ROUTES);
+  const naiveRemote = await startNaiveRemote(upstream.url, ROUTES);
   const control = await startControl();
   const proxy = await startProxy(control.port);
   let pinned = null;
@@ -227,6 +228,7 @@ async function measureSideBySide(upstream, placeholder, baseHeaders) {
       floor: { workerdReadyMs: round(floorReadyMs, 1), firstResponseMs: round(floorFirst.ms, 1) },
     };
     await firstOk(naive.port, "bench.localhost", BENCH_PATH, placeholder);
+    await firstOk(naiveRemote.port, "bench.localhost", BENCH_PATH, placeholder);
 
     const applied = await applyYaml(
       control,
@@ -254,19 +256,23 @@ async function measureSideBySide(upstream, placeholder, baseHeaders) {
       matchedRoute: "r151 (after ~75 header/regex candidates)",
     };
 
-    pinned = pinProcesses([floor.pid, naive.pid, proxy.pid], [upstream.pid, control.pid]);
+    pinned = pinProcesses(
+      [floor.pid, naive.pid, naiveRemote.pid, proxy.pid],
+      [upstream.pid, control.pid, naiveRemote.tableHost.pid],
+    );
     results.settings.pinning = pinned
       ? `the workerd under test on core ${pinned.measuredCore}; client, upstream and control plane on ${pinned.otherCores}`
       : "none (taskset unavailable or a single core)";
 
-    const doCalls = async () =>
-      JSON.parse((await request(naive.port, "bench.localhost", "/__bench/do-calls")).body).calls;
-    const runs = { floor: [], naive: [], flaremesh: [] };
+    const doCalls = async (target = naive) =>
+      JSON.parse((await request(target.port, "bench.localhost", "/__bench/do-calls")).body).calls;
+    const runs = { floor: [], naive: [], naiveRemote: [], flaremesh: [] };
     let naiveCalls = 0;
+    let naiveRemoteCalls = 0;
     const bridge = { requests: 0, durationS: 0, delta: {} };
     const received = await upstream.receiverStats();
     for (let i = 0; i < P.rounds; i++) {
-      log(`round ${i + 1}/${P.rounds}: floor, naive, flaremesh`);
+      log(`round ${i + 1}/${P.rounds}: floor, naive, naive with a remote Durable Object, flaremesh`);
       runs.floor.push(
         await loadRun({
           url: `http://127.0.0.1:${floor.port}${BENCH_PATH}`,
@@ -287,6 +293,17 @@ async function measureSideBySide(upstream, placeholder, baseHeaders) {
       });
       naiveCalls += (await doCalls()) - before;
       runs.naive.push(naiveRun);
+      const remoteRun = await loadRun({
+        url: `http://127.0.0.1:${naiveRemote.port}${BENCH_PATH}`,
+        headers: placeholder,
+        ...loadShape(),
+        pids: [naiveRemote.pid, naiveRemote.tableHost.pid, upstream.pid],
+        beforeMeasured: async () => {
+          before = await doCalls(naiveRemote);
+        },
+      });
+      naiveRemoteCalls += (await doCalls(naiveRemote)) - before;
+      runs.naiveRemote.push(remoteRun);
       let counts = null;
       const meshRun = await loadRun({
         url: `http://127.0.0.1:${proxy.port}${BENCH_PATH}`,
@@ -312,6 +329,10 @@ async function measureSideBySide(upstream, placeholder, baseHeaders) {
       ...combineRounds(runs.naive),
       processes: ["workerd (naive Worker + Durable Object)", "upstream"],
     };
+    results.configurations.naiveRemote = {
+      ...combineRounds(runs.naiveRemote),
+      processes: ["workerd (naive Worker)", "workerd (its Durable Object, reached over loopback HTTP)", "upstream"],
+    };
     results.configurations.flaremesh = {
       ...combineRounds(runs.flaremesh),
       processes: ["workerd (proxy)", "workerd (control plane + telemetry shipper)", "upstream"],
@@ -327,6 +348,16 @@ async function measureSideBySide(upstream, placeholder, baseHeaders) {
         durableObjectCalls: naiveCalls,
         perRequest: round(naiveCalls / Math.max(1, naiveRequests), 3),
         note: "RouteTable RPCs during the measured runs (each answers from SQLite); one per request by design",
+      },
+      naiveRemote: {
+        durableObjectCalls: naiveRemoteCalls,
+        perRequest: round(naiveRemoteCalls / Math.max(1, results.configurations.naiveRemote.requests), 3),
+        objectHostCpuMsPerRequest: results.configurations.naiveRemote.cpuMsPerRequest[1],
+        // One object serves every proxy of the mesh, on one thread: its CPU per request caps the whole mesh.
+        meshCeilingRps: round(1000 / results.configurations.naiveRemote.cpuMsPerRequest[1], 0),
+        note:
+          "the same design with its Durable Object in another workerd (as on Cloudflare, where it runs on one machine): " +
+          "one loopback HTTP call per request; the object's CPU per request bounds the rate of the whole mesh",
       },
       flaremesh: {
         requests: bridge.requests,
@@ -354,6 +385,7 @@ async function measureSideBySide(upstream, placeholder, baseHeaders) {
     pinned?.undo();
     await floor.stop();
     await naive.stop();
+    await naiveRemote.stop();
   }
 }
 
@@ -509,6 +541,10 @@ async function main() {
     flaremeshOverNaive: {
       rps: round(c.flaremesh.rps / c.naive.rps, 2),
       p99: round(c.flaremesh.latencyMs.p99 / c.naive.latencyMs.p99, 2),
+    },
+    flaremeshOverNaiveRemote: {
+      rps: round(c.flaremesh.rps / c.naiveRemote.rps, 2),
+      p99: round(c.flaremesh.latencyMs.p99 / c.naiveRemote.latencyMs.p99, 2),
     },
   };
   results.meta.finishedAt = new Date().toISOString();

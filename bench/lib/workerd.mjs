@@ -1,6 +1,7 @@
 // Starts each benchmarked configuration in a workerd (Miniflare) of its own, so that each one's CPU and memory can
-// be read from /proc: the floor Worker, the naive Worker + Durable Object, and flaremesh (proxy in one workerd;
-// control plane + telemetry shipper in another, joined by bench/workers/bridge-*.mjs over loopback).
+// be read from /proc: the floor Worker, the naive Worker + Durable Object (together, or each in its own workerd),
+// and flaremesh (proxy in one workerd; control plane + telemetry shipper in another, joined by
+// bench/workers/bridge-*.mjs over loopback).
 import { mkdtempSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
@@ -49,6 +50,32 @@ export function startNaive(upstreamUrl, routes) {
       durableObjects: { ROUTE_TABLE: { className: "RouteTable", useSQLite: true } },
     }),
   ]);
+}
+
+/**
+ * The naive design with its Durable Object in a workerd of its own (`tableHost`), reached over loopback HTTP as a
+ * deployed proxy reaches a Durable Object on another machine. `pid` is the front Worker's workerd.
+ */
+export async function startNaiveRemote(upstreamUrl, routes) {
+  const tableHost = await startNaive(upstreamUrl, routes);
+  try {
+    const front = await miniflare([
+      plainWorker("bench-naive-remote", "naive.mjs", {
+        bindings: { UPSTREAM: upstreamUrl, ROUTE_TABLE_URL: `http://127.0.0.1:${tableHost.port}` },
+      }),
+    ]);
+    return {
+      ...front,
+      tableHost,
+      stop: async () => {
+        await front.stop();
+        await tableHost.stop();
+      },
+    };
+  } catch (err) {
+    await tableHost.stop();
+    throw err;
+  }
 }
 
 let buildDir = null;

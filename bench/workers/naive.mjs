@@ -1,6 +1,9 @@
 // The obvious design flaremesh must beat: the route table lives in a Durable Object (SQLite), and the proxy asks
-/* global Response */
+/* global Response, URLSearchParams */
 // it for the route on every request before forwarding. The routes are the same count as the realistic config.
+// Two placements: the object in the Worker's own workerd (`ROUTE_TABLE` binding: a microsecond in-process RPC,
+// kinder than any deployment), or in another workerd reached over loopback HTTP (`ROUTE_TABLE_URL`), as on
+// Cloudflare, where a Durable Object runs on one machine and every other proxy isolate reaches it over the network.
 import { DurableObject } from "cloudflare:workers";
 
 export class RouteTable extends DurableObject {
@@ -50,11 +53,32 @@ export class RouteTable extends DurableObject {
   }
 }
 
+/** The route table of this workerd's own Durable Object. */
+function localTable(env) {
+  return env.ROUTE_TABLE.get(env.ROUTE_TABLE.idFromName("routes"));
+}
+
+/** The route table in another workerd: one loopback HTTP request per call, answered by its `/__route` below. */
+function remoteTable(env) {
+  const call = async (query) => (await fetch(`${env.ROUTE_TABLE_URL}/__route?${query}`)).json();
+  return {
+    calls: async () => (await call("calls=1")).calls,
+    route: async (host, path, tenant) =>
+      (await call(new URLSearchParams({ host, path, tenant: tenant ?? "" }).toString())).upstream,
+  };
+}
+
 export default {
   async fetch(request, env) {
     const url = new URL(request.url);
-    const table = env.ROUTE_TABLE.get(env.ROUTE_TABLE.idFromName("routes"));
+    const table = env.ROUTE_TABLE_URL ? remoteTable(env) : localTable(env);
     if (url.pathname === "/__bench/do-calls") return Response.json({ calls: await table.calls() });
+    // The far end of remoteTable: this workerd hosts the object.
+    if (url.pathname === "/__route") {
+      const q = url.searchParams;
+      if (q.has("calls")) return Response.json({ calls: await table.calls() });
+      return Response.json({ upstream: await table.route(q.get("host"), q.get("path"), q.get("tenant") || null) });
+    }
     const upstream = await table.route(url.hostname, url.pathname, request.headers.get("x-tenant"));
     if (upstream === null) return new Response("no route", { status: 404 });
     return fetch(`${upstream}${url.pathname}${url.search}`, request);

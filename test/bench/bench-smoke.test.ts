@@ -35,7 +35,7 @@ describe("npm run bench -- --tiny", () => {
     expect(r.profile).toBe("tiny");
     expect(r.meta.versions.workerd).toMatch(/^\d/);
     expect(isNumber(r.meta.cores)).toBe(true);
-    for (const name of ["direct", "floor", "naive", "flaremesh"]) {
+    for (const name of ["direct", "floor", "naive", "naiveRemote", "flaremesh"]) {
       const c = r.configurations[name] as LoadResult;
       expect(c.requests, name).toBeGreaterThan(0);
       for (const x of [c.rps, c.latencyMs.p50, c.latencyMs.p99, c.latencyMs.p999]) expect(isNumber(x), name).toBe(true);
@@ -56,6 +56,10 @@ describe("npm run bench -- --tiny", () => {
     expect(r.hotPath.flaremesh.durableObjectRequestsOnHotPath).toBe(0);
     expect(isNumber(r.hotPath.flaremesh.controlCallsPerRequest)).toBe(true);
     expect(r.hotPath.naive.perRequest).toBeGreaterThan(0);
+    // With its object in another workerd, the naive proxy still asks it once per request, over loopback HTTP.
+    expect(r.hotPath.naiveRemote.perRequest).toBeGreaterThan(0);
+    expect(isNumber(r.hotPath.naiveRemote.objectHostCpuMsPerRequest)).toBe(true);
+    expect(isNumber(r.ratios.flaremeshOverNaiveRemote.rps)).toBe(true);
 
     expect(r.routeScaling.matchRoute.rows).toHaveLength(12);
     for (const row of r.routeScaling.matchRoute.rows) expect(isNumber(row.nsPerLookup)).toBe(true);
@@ -68,7 +72,7 @@ describe("npm run bench -- --tiny", () => {
     expect(r.controlPlane.snapshotBytes).toBeGreaterThan(0);
     expect(isNumber(r.coldStart.flaremesh.firstResponseMs.p50)).toBe(true);
     expect(r.bundle.minifiedBytes).toBeGreaterThan(0);
-    expect(r.targets).toHaveLength(10);
+    expect(r.targets).toHaveLength(11);
     for (const t of r.targets) expect(typeof t.name).toBe("string");
   });
 });
