@@ -1,6 +1,6 @@
 // Builds the JSON Schemas of every resource kind from the zod schemas the control plane validates with, and the
 // Markdown reference page generated from them. Run by `npm run schemas` (scripts/schemas.mjs).
-import { z } from "zod";
+import * as z from "zod";
 import { KIND_INFO } from "../shared/resources/registry";
 import { metadataSchema } from "../shared/resources/common";
 import type { KindInfo } from "../shared/resources/registry";

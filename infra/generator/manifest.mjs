@@ -1,7 +1,7 @@
 // The mesh manifest (`flaremesh generate -f mesh.yaml`): services with their Workers or origins, hostnames,
 // environments. Validated with zod; problems name the field path.
 import YAML from "yaml";
-import { z } from "zod";
+import * as z from "zod";
 
 const WORKER_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
