@@ -234,13 +234,26 @@ export interface ValidatedSnapshot {
 
 const SnapshotEnvelope = SnapshotModel.extend({ services: z.record(z.string(), z.unknown()) });
 
+/** Validates one service of a snapshot: the model (defaults filled in), or null when invalid. */
+export type ServiceValidator = (value: unknown) => ServiceModel | null;
+
+/** zod's ServiceModel parse: what the control plane uses; the proxy uses ahead-of-time code with equal results. */
+export const parseServiceModel: ServiceValidator = (value) => {
+  const parsed = ServiceModel.safeParse(value);
+  return parsed.success ? parsed.data : null;
+};
+
 /**
  * `parseSnapshot` for a proxy that holds the previous revision: when the mesh settings are unchanged, a service
  * whose JSON text is unchanged keeps its validated model — the same object — and only the other services are
  * validated. At 1,000 services a one-line change then validates one service, not 5 MB. The snapshot returned
  * equals what `parseSnapshot` returns (`snapshot.test.ts`); null when it is invalid.
  */
-export function parseSnapshotReusing(value: unknown, previous: ValidatedSnapshot | null): ValidatedSnapshot | null {
+export function parseSnapshotReusing(
+  value: unknown,
+  previous: ValidatedSnapshot | null,
+  validateService: ServiceValidator = parseServiceModel,
+): ValidatedSnapshot | null {
   const envelope = SnapshotEnvelope.safeParse(value);
   if (!envelope.success) return null;
   const raw = value as { mesh: unknown; services: Record<string, unknown> };
@@ -255,9 +268,9 @@ export function parseSnapshotReusing(value: unknown, previous: ValidatedSnapshot
     let model: ServiceModel;
     if (prior !== undefined && prior.text === text) model = prior.model;
     else {
-      const parsed = ServiceModel.safeParse(service);
-      if (!parsed.success) return null;
-      model = parsed.data;
+      const parsed = validateService(service);
+      if (parsed === null) return null;
+      model = parsed;
     }
     services.set(key, { text, model });
     models[key] = model;
