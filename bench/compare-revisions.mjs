@@ -15,8 +15,12 @@ import { applyRealistic } from "./lib/realistic.mjs";
 import { startUpstream } from "./lib/upstream.mjs";
 import * as current from "./lib/workerd.mjs";
 
-const [rev, roundsArg, secondsArg] = process.argv.slice(2);
-if (!rev) throw new Error("usage: compare-revisions.mjs <git-rev> [rounds] [seconds]");
+const args = process.argv.slice(2);
+// --concurrent: the three are loaded at the same time (each with its own connections) instead of in turn, so that
+// a slowdown of the shared core hits all three in the same instant; their CPU per request is then compared.
+const concurrent = args.includes("--concurrent");
+const [rev, roundsArg, secondsArg] = args.filter((a) => !a.startsWith("--"));
+if (!rev) throw new Error("usage: compare-revisions.mjs <git-rev> [rounds] [seconds] [--concurrent]");
 const rounds = Number(roundsArg ?? 5);
 const seconds = Number(secondsArg ?? 3);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -58,17 +62,24 @@ try {
     "working tree": { port: now.proxy.port, pid: now.proxy.pid, headers: now.headers },
   };
   const runs = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
-  for (let i = 0; i < rounds; i++) {
-    for (const [name, t] of Object.entries(targets)) {
-      const run = await loadRun({
-        url: `http://127.0.0.1:${t.port}${BENCH_PATH}`,
-        headers: t.headers,
-        connections: 16,
-        durationS: seconds,
-        warmupS: 1,
-        pids: [t.pid],
-      });
+  const load = (name, t) =>
+    loadRun({
+      url: `http://127.0.0.1:${t.port}${BENCH_PATH}`,
+      headers: t.headers,
+      connections: concurrent ? 8 : 16,
+      durationS: seconds,
+      warmupS: 1,
+      pids: [t.pid],
+    }).then((run) => {
       if (run.non2xx > 0) throw new Error(`${name}: ${run.non2xx} non-2xx answers`);
+      return run;
+    });
+  for (let i = 0; i < rounds; i++) {
+    const round_ = concurrent
+      ? await Promise.all(Object.entries(targets).map(async ([name, t]) => [name, await load(name, t)]))
+      : [];
+    if (!concurrent) for (const [name, t] of Object.entries(targets)) round_.push([name, await load(name, t)]);
+    for (const [name, run] of round_) {
       runs[name].push(run);
       console.error(`round ${i + 1} ${name}: ${run.rps} req/s, ${run.cpuMsPerRequest[0]} ms CPU/req`);
     }
@@ -82,6 +93,7 @@ try {
       {
         rounds,
         seconds,
+        mode: concurrent ? "concurrent" : "in turn",
         proxyShareMsPerRequest: { [sha]: paired(sha), "working tree": paired("working tree") },
         rpsOverFloor: { [sha]: ratio(sha), "working tree": ratio("working tree") },
         p99OverFloor: { [sha]: p99Ratio(sha), "working tree": p99Ratio("working tree") },
