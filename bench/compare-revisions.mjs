@@ -97,8 +97,9 @@ try {
         proxyShareMsPerRequest: { [sha]: paired(sha), "working tree": paired("working tree") },
         rpsOverFloor: { [sha]: ratio(sha), "working tree": ratio("working tree") },
         p99OverFloor: { [sha]: p99Ratio(sha), "working tree": p99Ratio("working tree") },
+        // Each round: [req/s, workerd CPU ms per request, p99 ms].
         perRound: Object.fromEntries(
-          Object.entries(runs).map(([k, v]) => [k, v.map((r) => [r.rps, r.cpuMsPerRequest[0]])]),
+          Object.entries(runs).map(([k, v]) => [k, v.map((r) => [r.rps, r.cpuMsPerRequest[0], r.latencyMs.p99])]),
         ),
       },
       null,
