@@ -7,7 +7,6 @@ import {
   flagsToString,
   record,
   sampledForSink,
-  sanitizePath,
   setGauge,
   type RequestLabels,
   type ResponseFlag,
@@ -21,7 +20,7 @@ import type { HeaderBag } from "../http/header-bag";
 import { isolateTelemetry } from "./isolate";
 import type { SendDelta } from "./metrics-flush";
 import { revisionTelemetry, type RevisionTelemetry } from "./revision";
-import type { RequestRecord } from "../../../../shared/telemetry/request-record";
+import type { RequestFacts } from "./request-facts";
 import { ship, type TelemetryQueue } from "./ship";
 
 export interface Observation {
@@ -163,52 +162,31 @@ function finishRequest(s: Started, res: Response, ctx: ProxyContext | null): voi
   const logSinks = revision.accessLogs ? sinks.logs : [];
   const spanSinks = s.trace.sampled ? sinks.traces.filter((sink) => sampledForSink(s.trace, sink.samplingPercent)) : [];
   if (logSinks.length === 0 && spanSinks.length === 0) return;
-  const upstreamId = ctx?.upstreamEndpoint ?? endpoint?.id ?? null;
-  // One flat record; the telemetry Worker derives the access-log entry and the span from it.
-  const requestRecord: RequestRecord = {
+  // References only; the drain builds the record and its JSON for a whole batch at once (request-facts.ts).
+  const facts: RequestFacts = {
     startMs: s.startMs,
     durationMs,
     requestId: s.requestId,
-    traceId: s.trace.traceId,
-    spanId: s.trace.spanId,
-    parentSpanId: s.trace.parentSpanId ?? null,
-    traceFlags: s.trace.flags,
-    tracestate: s.trace.tracestate && s.trace.tracestate.length > 0 ? s.trace.tracestate : null,
-    sourcePrincipal: principal,
-    sourceService: s.caller?.service ?? null,
-    sourceNamespace: s.caller?.namespace ?? null,
-    destinationService: destination?.name ?? "unknown",
-    destinationNamespace: destination?.namespace ?? "unknown",
-    destinationVersion: version ? version : null,
-    destinationPrincipal: destination ? `${trustDomain}/ns/${destination.namespace}/sa/${destination.name}` : null,
+    trace: s.trace,
+    principal,
+    caller: s.caller,
+    destination,
+    endpoint,
+    trustDomain,
     routeId: ctx?.match?.route.id ?? null,
-    method: cut(s.request.method),
-    scheme: url.protocol === "https:" ? "https" : "http",
-    authority: cut(url.host),
-    hostname: cut(url.hostname),
-    port: url.port ? Number(url.port) : null,
-    // Secret query values are redacted before the record leaves the proxy.
-    path: sanitizePath(`${url.pathname}${url.search}`),
-    protocol: s.headers.original("upgrade")?.toLowerCase() === "websocket" ? "websocket" : "HTTP/1.1",
+    method: s.request.method,
+    url,
+    websocket: s.headers.original("upgrade")?.toLowerCase() === "websocket",
+    userAgent,
     status: res.status,
-    upstreamId,
-    upstreamChosen: endpoint !== null,
-    upstreamUrl: endpoint?.url ?? null,
-    upstreamWorker: endpoint?.worker ?? null,
+    upstreamId: ctx?.upstreamEndpoint ?? endpoint?.id ?? null,
     attempts: ctx ? Math.max(ctx.attempts, ctx.target ? 1 : 0) : 0,
     responseFlags: flagText,
     // The denying AuthorizationPolicy: for the log only, never in the response.
     authzPolicy: ctx?.authz?.decision === "deny" && ctx.authzPolicy ? ctx.authzPolicy : null,
-    errorCode: errorCode ? cut(errorCode) : null,
-    userAgent: userAgent === null ? null : cut(userAgent),
+    errorCode,
   };
-  ship(s.exec, telemetryEnv.TELEMETRY_QUEUE, { record: requestRecord, logSinks, spanSinks });
-}
-
-/** Longest free-text field a record carries (the access log keeps 512 characters of it). */
-const MAX_RECORD_FIELD = 1_024;
-function cut(text: string): string {
-  return text.length > MAX_RECORD_FIELD ? text.slice(0, MAX_RECORD_FIELD) : text;
+  ship(s.exec, telemetryEnv.TELEMETRY_QUEUE, { facts, logSinks, spanSinks });
 }
 
 /** Flags the stages recorded, plus the one the mesh error code implies (NR, UH, UF, FI…). */

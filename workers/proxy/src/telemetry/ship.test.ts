@@ -2,49 +2,45 @@ import { describe, expect, it } from "vitest";
 import { TelemetrySinkModel } from "../../../../shared/model/telemetry";
 import { parseShipment } from "../../../../shared/model/telemetry-shipment";
 import type { RequestRecord } from "../../../../shared/telemetry/request-record";
+import { toRequestRecord, type RequestFacts } from "./request-facts";
 import { queued, ship, toMessages, toShipment, type Outgoing } from "./ship";
 
 const sink = (name: string, type: "loki" | "zipkin") =>
   TelemetrySinkModel.parse({ id: `TelemetrySink/default/${name}`, type, endpoint: "https://sink.example.com" });
 const loki = sink("loki", "loki");
 const zipkin = sink("zipkin", "zipkin");
-const record: RequestRecord = {
+const facts: RequestFacts = {
   startMs: 1_700_000_000_000,
   durationMs: 3,
   requestId: "r1",
-  traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
-  spanId: "00f067aa0ba902b7",
-  parentSpanId: null,
-  traceFlags: 1,
-  tracestate: null,
-  sourcePrincipal: null,
-  sourceService: null,
-  sourceNamespace: null,
-  destinationService: "reviews",
-  destinationNamespace: "default",
-  destinationVersion: null,
-  destinationPrincipal: "cluster.local/ns/default/sa/reviews",
+  trace: {
+    traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
+    spanId: "00f067aa0ba902b7",
+    sampled: true,
+    flags: 1,
+    debug: false,
+    origin: "new",
+  },
+  principal: null,
+  caller: null,
+  destination: null,
+  endpoint: null,
+  trustDomain: "cluster.local",
   routeId: null,
   method: "GET",
-  scheme: "http",
-  authority: "reviews.localhost",
-  hostname: "reviews.localhost",
-  port: null,
-  path: "/",
-  protocol: "HTTP/1.1",
+  url: new URL("http://reviews.localhost/"),
+  websocket: false,
+  userAgent: null,
   status: 200,
   upstreamId: null,
-  upstreamChosen: false,
-  upstreamUrl: null,
-  upstreamWorker: null,
   attempts: 1,
   responseFlags: "-",
   authzPolicy: null,
   errorCode: null,
-  userAgent: null,
 };
+const record: RequestRecord = toRequestRecord(facts);
 const item = (requestId: string, logSinks = [loki], spanSinks = [zipkin]): Outgoing => ({
-  record: { ...record, requestId },
+  facts: { ...facts, requestId },
   logSinks,
   spanSinks,
 });
@@ -91,7 +87,7 @@ describe("toMessages", () => {
     const ids = messages.flatMap((m) =>
       parseShipment(m.body)!.items.map((i) => (i.kind === "request" ? i.record.requestId : "")),
     );
-    expect(ids).toEqual(chunk.map((c) => c.record.requestId));
+    expect(ids).toEqual(chunk.map((c) => c.facts.requestId));
     expect(toMessages(chunk.slice(0, 1).map(queued), 10)).toEqual([]);
   });
 

@@ -1,22 +1,18 @@
-// Hands request records to the telemetry queue in the background, batched per isolate; never on the request path.
+// Hands finished requests to the telemetry queue in the background, batched per isolate; never on the request path.
 import type { TelemetrySinkModel } from "../../../../shared/model/telemetry";
 import { SHIPMENT_FORMAT, type Shipment, type ShipmentItem } from "../../../../shared/model/telemetry-shipment";
 import { inc } from "../../../../shared/telemetry/index";
-import type { RequestRecord } from "../../../../shared/telemetry/request-record";
 import { isolateRegistry } from "./isolate";
+import { toRequestRecord, type RequestFacts } from "./request-facts";
 
 /** One finished request, for the sinks that take its access-log entry and those that take its span. */
 export interface Outgoing {
-  record: RequestRecord;
+  facts: RequestFacts;
   logSinks: readonly TelemetrySinkModel[];
   spanSinks: readonly TelemetrySinkModel[];
 }
 
-/**
- * An outgoing record as it waits in the outbox: its JSON made when the request finished. Serialising per request
- * spreads the work evenly (a drain used to stringify ~100 records in one synchronous block, delaying every request
- * in flight) and leaves one flat string to keep for the gather window instead of an object graph for the GC.
- */
+/** A request's record as JSON, made by the drain for a batch at a time, with the sinks it goes to. */
 export interface Queued {
   json: string;
   logSinks: readonly TelemetrySinkModel[];
@@ -24,7 +20,7 @@ export interface Queued {
 }
 
 export function queued(item: Outgoing): Queued {
-  return { json: JSON.stringify(item.record), logSinks: item.logSinks, spanSinks: item.spanSinks };
+  return { json: JSON.stringify(toRequestRecord(item.facts)), logSinks: item.logSinks, spanSinks: item.spanSinks };
 }
 
 /** The producer side of the queue the telemetry Worker consumes. */
@@ -46,7 +42,7 @@ const GATHER_MS = 100;
  */
 const MAX_ROUNDS = 20;
 
-const outbox: Queued[] = [];
+const outbox: Outgoing[] = [];
 let scheduled = false;
 
 function countDropped(items: readonly Pick<Outgoing, "logSinks" | "spanSinks">[]): void {
@@ -68,7 +64,7 @@ export function ship(
     countDropped([item]);
     return;
   }
-  outbox.push(queued(item));
+  outbox.push(item);
   if (outbox.length > OUTBOX_CAPACITY) countDropped(outbox.splice(0, outbox.length - OUTBOX_CAPACITY));
   if (scheduled) return;
   scheduled = true;
@@ -105,7 +101,7 @@ async function sendGathered(queue: TelemetryQueue, count: number): Promise<void>
   while (remaining > 0 && outbox.length > 0) {
     const chunk = outbox.splice(0, Math.min(ITEMS_PER_MESSAGE, remaining));
     remaining -= chunk.length;
-    for (const message of toMessages(chunk)) {
+    for (const message of toMessages(chunk.map(queued))) {
       try {
         await queue.send(message.body, { contentType: "text" });
       } catch (err) {
@@ -117,7 +113,7 @@ async function sendGathered(queue: TelemetryQueue, count: number): Promise<void>
 }
 
 /**
- * The queue messages for a chunk, as JSON text: the records' JSON (made per request) joined into the text
+ * The queue messages for a chunk, as JSON text: the records' JSON joined into the text
  * `JSON.stringify(toShipment(…))` would give, without parsing or stringifying them again. A message over the size
  * limit is split in halves; a single oversized entry is dropped and counted.
  */
@@ -169,7 +165,7 @@ export function toShipment(chunk: readonly Outgoing[]): Shipment {
     kind: "request",
     logTo: item.logSinks.map(indexOf),
     spanTo: item.spanSinks.map(indexOf),
-    record: item.record,
+    record: toRequestRecord(item.facts),
   }));
   return { format: SHIPMENT_FORMAT, sinks, items };
 }
