@@ -11,6 +11,12 @@ function reply(result) {
 export default {
   async fetch(request, env) {
     const method = new URL(request.url).pathname.replace("/bridge/", "");
+    if (method === "queueSend") {
+      const contentType = request.headers.get("x-content-type");
+      const text = await request.text();
+      await env.TELEMETRY_QUEUE.send(contentType === "text" ? text : JSON.parse(text), { contentType });
+      return new Response(null, { status: 204 });
+    }
     const arg = await request.json();
     switch (method) {
       case "getSnapshot":
@@ -19,9 +25,6 @@ export default {
         return reply(await env.CONTROL.getJwks());
       case "reportMetrics":
         return reply(await env.CONTROL.reportMetrics(arg));
-      case "queueSend":
-        await env.TELEMETRY_QUEUE.send(arg.body, arg.contentType ? { contentType: arg.contentType } : {});
-        return Response.json({ ok: true });
       default:
         return new Response(`unknown bridge method ${method}`, { status: 404 });
     }
