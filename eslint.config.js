@@ -12,7 +12,6 @@ export default tseslint.config(
       "**/worker-configuration.d.ts",
       "test-artifacts/",
       "bench/results*.json",
-      "shared/model/generated/",
       ".bench-revisions/",
     ],
   },

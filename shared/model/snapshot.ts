@@ -237,7 +237,7 @@ const SnapshotEnvelope = SnapshotModel.extend({ services: z.record(z.string(), z
 /** Validates one service of a snapshot: the model (defaults filled in), or null when invalid. */
 export type ServiceValidator = (value: unknown) => ServiceModel | null;
 
-/** zod's ServiceModel parse: what the control plane uses; the proxy uses ahead-of-time code with equal results. */
+/** zod's ServiceModel parse: what the control plane uses; the proxy uses the same model compiled into closures (validate-service.ts), with equal results. */
 export const parseServiceModel: ServiceValidator = (value) => {
   const parsed = ServiceModel.safeParse(value);
   return parsed.success ? parsed.data : null;

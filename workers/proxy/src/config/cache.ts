@@ -1,7 +1,7 @@
 // The isolate's configuration: last good compiled snapshot in a module global, refreshed in the background.
 import { MeshError } from "../../../../shared/errors";
 import { parseSnapshotReusing, type ValidatedSnapshot } from "../../../../shared/model/snapshot";
-import { validateServiceAot } from "../../../../shared/model/validate-service-aot";
+import { validateService } from "../../../../shared/model/validate-service";
 import type { ProxyEnv, SnapshotAnswer } from "../env";
 import { compileConfig, type CompiledConfig } from "./compiled";
 import { ejectionReport, receiveHealth } from "../resilience/shared-health";
@@ -147,7 +147,7 @@ function accept(answer: SnapshotAnswer, served: number | null): CompiledConfig |
   } catch {
     throw new Error(`revision ${answer.revision}: snapshot is not JSON`);
   }
-  const validated = parseSnapshotReusing(json, state.validated, validateServiceAot);
+  const validated = parseSnapshotReusing(json, state.validated, validateService);
   if (validated === null) throw new Error(`revision ${answer.revision}: snapshot failed validation`);
   const compiled = compileConfig(validated.snapshot);
   state.validated = validated;

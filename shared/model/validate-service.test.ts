@@ -1,4 +1,4 @@
-// The proxy's ahead-of-time ServiceModel validator agrees with zod's: on every service the test corpora compile
+// The proxy's compiled ServiceModel validator agrees with zod's: on every service the test corpora compile
 // to, and on random mutations of them (wrong types, missing and unknown fields, out-of-range values).
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,7 +9,7 @@ import * as B from "../validate/testing/bookinfo";
 import * as G from "../validate/testing/gamma";
 import { loadResources } from "../validate/testing/load";
 import { parseServiceModel } from "./snapshot";
-import { validateServiceAot } from "./validate-service-aot";
+import { validateService } from "./validate-service";
 
 const CORPUS = join(__dirname, "../../test/cli/corpus/good");
 const DEMO_TASKS = join(__dirname, "../../infra/demo/tasks");
@@ -50,7 +50,7 @@ const copy = <T>(v: T): T => structuredClone(v);
 
 /** Both validators on their own copy: zod's result and the AOT one (which edits its copy in place). */
 function both(value: unknown): { zod: unknown; aot: unknown } {
-  return { zod: parseServiceModel(copy(value)), aot: validateServiceAot(copy(value)) };
+  return { zod: parseServiceModel(copy(value)), aot: validateService(copy(value)) };
 }
 
 /** Every [parent, key] inside a JSON value, for mutations. */
@@ -68,7 +68,7 @@ function slots(value: unknown, out: [Record<string, unknown> | unknown[], string
   return out;
 }
 
-describe("validateServiceAot", () => {
+describe("validateService (compiled from the zod model)", () => {
   it("accepts every corpus service and returns what zod returns", () => {
     expect(services.length).toBeGreaterThan(30);
     for (const service of services) {
@@ -89,7 +89,7 @@ describe("validateServiceAot", () => {
     const mutation = fc.record({
       service: fc.integer({ min: 0, max: services.length - 1 }),
       slot: fc.nat(),
-      action: fc.constantFrom("delete", "replace", "unknown-key", "negate", "stringify"),
+      action: fc.constantFrom("delete", "replace", "unknown-key", "negate", "stringify", "empty", "integer"),
       value: fc.jsonValue({ maxDepth: 2 }),
     });
     fc.assert(
@@ -109,6 +109,19 @@ describe("validateServiceAot", () => {
             (current as Record<string, unknown>).unexpectedField = value;
           else set(value);
         } else if (action === "negate") set(typeof current === "number" ? -current - 0.5 : value);
+        else if (action === "empty")
+          set(
+            typeof current === "string"
+              ? ""
+              : typeof current === "number"
+                ? 0
+                : Array.isArray(current)
+                  ? []
+                  : typeof current === "object" && current !== null
+                    ? {}
+                    : null,
+          );
+        else if (action === "integer") set(typeof current === "number" ? current + 0.5 : 2 ** 53);
         else set(typeof current === "string" ? current : JSON.stringify(current ?? null));
         const { zod, aot } = both(target);
         expect(aot === null, JSON.stringify({ action, key, value })).toBe(zod === null);
@@ -119,6 +132,6 @@ describe("validateServiceAot", () => {
   });
 
   it("refuses what is not an object", () => {
-    for (const v of [null, 1, "service", [], true]) expect(validateServiceAot(v)).toBeNull();
+    for (const v of [null, 1, "service", [], true]) expect(validateService(v)).toBeNull();
   });
 });
