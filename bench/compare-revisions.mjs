@@ -11,7 +11,7 @@ import { pathToFileURL } from "node:url";
 import { ROOT } from "../scripts/lib/local-mesh.mjs";
 import { BENCH_PATH } from "./lib/config.mjs";
 import { loadRun, round } from "./lib/load.mjs";
-import { applyRealistic } from "./lib/realistic.mjs";
+import { applyRealistic, VARIANTS } from "./lib/realistic.mjs";
 import { startUpstream } from "./lib/upstream.mjs";
 import * as current from "./lib/workerd.mjs";
 
@@ -19,6 +19,12 @@ const args = process.argv.slice(2);
 // --concurrent: the three are loaded at the same time (each with its own connections) instead of in turn, so that
 // a slowdown of the shared core hits all three in the same instant; their CPU per request is then compared.
 const concurrent = args.includes("--concurrent");
+// --variants=A,B: the configuration variant (bench/lib/realistic.mjs VARIANTS) of the old and the new side; with
+// the same revision on both sides, what one part of the configuration costs (e.g. `HEAD 12 3 --variants=full,no-sink`).
+const variantsArg = args.find((a) => a.startsWith("--variants="));
+const [oldVariant, newVariant] = variantsArg ? variantsArg.slice("--variants=".length).split(",") : ["full", "full"];
+for (const v of [oldVariant, newVariant])
+  if (!(v in VARIANTS)) throw new Error(`variant ${v}: one of ${Object.keys(VARIANTS)}`);
 const [rev, roundsArg, secondsArg] = args.filter((a) => !a.startsWith("--"));
 if (!rev) throw new Error("usage: compare-revisions.mjs <git-rev> [rounds] [seconds] [--concurrent]");
 const rounds = Number(roundsArg ?? 5);
@@ -35,10 +41,10 @@ symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
 const before = await import(pathToFileURL(join(dir, "bench/lib/workerd.mjs")).href);
 
 /** A control plane and proxy of one version, configured with the benchmark's realistic configuration. */
-async function startMesh(version, upstream) {
+async function startMesh(version, upstream, variant) {
   const control = await version.startControl();
   const proxy = await version.startProxy(control.port);
-  return { control, proxy, headers: await applyRealistic({ control, proxy, upstream }) };
+  return { control, proxy, headers: await applyRealistic({ control, proxy, upstream, keep: VARIANTS[variant] }) };
 }
 
 const upstream = await startUpstream();
@@ -46,9 +52,9 @@ const started = [];
 try {
   const floor = await current.startFloor(upstream.url);
   started.push(floor);
-  const old = await startMesh(before, upstream);
+  const old = await startMesh(before, upstream, oldVariant);
   started.push(old.proxy, old.control);
-  const now = await startMesh(current, upstream);
+  const now = await startMesh(current, upstream, newVariant);
   started.push(now.proxy, now.control);
 
   const pin = (cpus, pid) => execFileSync("taskset", ["-a", "-cp", cpus, String(pid)], { stdio: "ignore" });
@@ -94,6 +100,7 @@ try {
         rounds,
         seconds,
         mode: concurrent ? "concurrent" : "in turn",
+        variants: { [sha]: oldVariant, "working tree": newVariant },
         proxyShareMsPerRequest: { [sha]: paired(sha), "working tree": paired("working tree") },
         rpsOverFloor: { [sha]: ratio(sha), "working tree": ratio("working tree") },
         p99OverFloor: { [sha]: p99Ratio(sha), "working tree": p99Ratio("working tree") },
