@@ -22,6 +22,7 @@ import {
 } from "./lib/config.mjs";
 import { loadRun, round } from "./lib/load.mjs";
 import { machineInfo, nginxPath } from "./lib/machine.mjs";
+import { startNginx } from "./lib/nginx.mjs";
 import { PROFILES } from "./lib/profiles.mjs";
 import { routeScaling } from "./lib/route-scale.mjs";
 import { evaluateTargets, printTable } from "./lib/report.mjs";
@@ -389,6 +390,33 @@ async function measureSideBySide(upstream, placeholder, baseHeaders) {
   }
 }
 
+/** nginx in front of the same upstream, for context (a native reverse proxy on the same machine), when installed. */
+async function measureNginx(upstream, headers) {
+  const binary = nginxPath();
+  if (binary === null) {
+    results.configurations.nginx = { skipped: "nginx is not installed on this machine (`which nginx` finds nothing)" };
+    return;
+  }
+  log(`nginx (${binary}): client → nginx → upstream`);
+  const nginx = await startNginx(binary, upstream.url);
+  // Pinned like the Worker runtimes under test: its one worker process on the last core.
+  const pinned = pinProcesses([nginx.pid], [upstream.pid, nginx.masterPid]);
+  try {
+    results.configurations.nginx = {
+      ...(await loadRun({
+        url: `http://127.0.0.1:${nginx.port}${BENCH_PATH}`,
+        headers,
+        ...loadShape(),
+        pids: [nginx.pid, upstream.pid],
+      })),
+      processes: ["nginx worker (1, keep-alive to the upstream)", "upstream"],
+    };
+  } finally {
+    pinned?.undo();
+    await nginx.stop();
+  }
+}
+
 async function measureFlaremesh(upstream, baseHeaders) {
   const { control, proxy } = await measureSideBySide(upstream, placeholderHeaders(baseHeaders), baseHeaders);
   try {
@@ -505,15 +533,11 @@ async function main() {
   try {
     const placeholder = placeholderHeaders(headers);
     await measureDirect(upstream, placeholder);
+    await measureNginx(upstream, placeholder);
     await measureFlaremesh(upstream, headers);
   } finally {
     await upstream.stop();
   }
-  const nginx = nginxPath();
-  results.configurations.nginx = nginx
-    ? { skipped: `nginx found at ${nginx} but not run: no nginx configuration is bundled yet` }
-    : { skipped: "nginx is not installed on this machine (`which nginx` finds nothing)" };
-
   log("proxy bundle size (esbuild, minified)");
   results.bundle = await proxyBundleSize();
   log("route-table scaling (pure matchRoute under Node)");

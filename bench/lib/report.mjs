@@ -101,7 +101,9 @@ export function printTable(r) {
         `${lpad(workerd ? c.cpuMsPerRequest[0] : "—", 12)}${lpad(workerd ? c.rssMiB[0] : "—", 9)}${lpad(c.non2xx, 9)}`,
     );
   }
-  out.push("(CPU and RSS: the configuration's workerd process; flaremesh: the proxy's workerd.)");
+  out.push(
+    "(CPU and RSS: the configuration's workerd process; flaremesh: the proxy's workerd; nginx: its one worker.)",
+  );
   out.push("");
   const ratios = r.ratios;
   out.push(
