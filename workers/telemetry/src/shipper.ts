@@ -18,6 +18,7 @@ import {
 import { MetricsFlusher } from "../../proxy/src/telemetry/metrics-flush";
 import type { ShipperEnv } from "./env";
 import { sendToSink, type Shippable } from "./send";
+import { releaseRpcResult } from "../../../shared/dispose";
 
 interface SinkState {
   sink: TelemetrySinkModel;
@@ -118,7 +119,12 @@ export function kick(env: ShipperEnv, exec: Pick<ExecutionContext, "waitUntil">)
 
 function flushMetrics(env: ShipperEnv, exec: Pick<ExecutionContext, "waitUntil">): void {
   const { flusher } = isolateMetrics();
-  flusher.schedule(exec, (delta) => env.CONTROL.reportMetrics(delta));
+  flusher.schedule(exec, async (delta) => {
+    const answer = await env.CONTROL.reportMetrics(delta);
+    const copy = { result: answer.result };
+    releaseRpcResult(answer);
+    return copy;
+  });
 }
 
 /** `TELEMETRY_PUMP_BUDGET_MS` (a var; tests shorten it) or the default. */

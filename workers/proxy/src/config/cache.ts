@@ -6,6 +6,7 @@ import type { ProxyEnv, SnapshotAnswer } from "../env";
 import { compileConfig, type CompiledConfig } from "./compiled";
 import { ejectionReport, receiveHealth } from "../resilience/shared-health";
 import { receiveMeshJwks } from "../security/mesh-keys";
+import { releaseRpcResult } from "../../../../shared/dispose";
 
 export const WORKER_NAME = "flaremesh-proxy";
 /** How long a cold isolate's first request waits for configuration before answering `no_config`. */
@@ -111,9 +112,14 @@ async function loadOnce(env: ProxyEnv): Promise<boolean> {
       LOAD_TIMEOUT_MS,
     );
     report?.acknowledge();
-    receiveHealth(answer.health, Date.now());
-    receiveMeshJwks(answer.jwks);
-    const next = accept(answer, served);
+    let next: CompiledConfig | null;
+    try {
+      receiveHealth(answer.health, Date.now());
+      receiveMeshJwks(answer.jwks);
+      next = accept(answer, served);
+    } finally {
+      releaseRpcResult(answer);
+    }
     if (next !== null) {
       state.current = next;
       if (next.problems.length > 0)

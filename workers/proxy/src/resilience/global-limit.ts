@@ -9,6 +9,7 @@ import {
   type GlobalDecision,
 } from "../../../../shared/resilience/index";
 import { fnv1a } from "../../../../shared/routing/consistent-hash";
+import { releaseRpcResult } from "../../../../shared/dispose";
 
 /** Counters are spread over this many shards by key, so that one hot service does not serialize the others. */
 export const RATE_LIMIT_SHARDS = 16;
@@ -40,6 +41,7 @@ export async function hitGlobalLimit(
       new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), GLOBAL_LIMIT_TIMEOUT_MS))),
     ]);
     if (counts === null) throw new Error(`no answer within ${GLOBAL_LIMIT_TIMEOUT_MS} ms`);
+    releaseRpcResult(counts);
     return decideGlobal(
       slidingCount(counts.previous, counts.current, nowMs, limit.unit),
       limit.requestsPerUnit,

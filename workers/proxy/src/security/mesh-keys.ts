@@ -3,6 +3,7 @@
 import type { Jwk } from "../../../../shared/security/jwt-claims";
 import type { ProxyEnv } from "../env";
 import { parseJwks } from "./signature";
+import { releaseRpcResult } from "../../../../shared/dispose";
 
 const REFRESH_GAP_MS = 5_000;
 const REFRESH_TIMEOUT_MS = 1_000;
@@ -41,7 +42,13 @@ export async function refreshMeshKeys(env: ProxyEnv): Promise<boolean> {
     state.lastForced = now;
     const call = env.CONTROL.getJwks();
     state.inflight = call
-      .then((answer) => receiveMeshJwks(answer.jwks))
+      .then((answer) => {
+        try {
+          receiveMeshJwks(answer.jwks);
+        } finally {
+          releaseRpcResult(answer);
+        }
+      })
       .catch((err: unknown) => {
         console.warn("flaremesh-proxy: JWKS refresh failed:", err instanceof Error ? err.message : String(err));
       })
