@@ -18,7 +18,6 @@ import {
 import { MetricsFlusher } from "../../proxy/src/telemetry/metrics-flush";
 import type { ShipperEnv } from "./env";
 import { sendToSink, type Shippable } from "./send";
-import { releaseRpcResult } from "../../../shared/dispose";
 
 interface SinkState {
   sink: TelemetrySinkModel;
@@ -119,12 +118,7 @@ export function kick(env: ShipperEnv, exec: Pick<ExecutionContext, "waitUntil">)
 
 function flushMetrics(env: ShipperEnv, exec: Pick<ExecutionContext, "waitUntil">): void {
   const { flusher } = isolateMetrics();
-  flusher.schedule(exec, async (delta) => {
-    const answer = await env.CONTROL.reportMetrics(delta);
-    const copy = { result: answer.result };
-    releaseRpcResult(answer);
-    return copy;
-  });
+  flusher.schedule(exec, (delta) => env.CONTROL.reportMetrics(delta));
 }
 
 /** `TELEMETRY_PUMP_BUDGET_MS` (a var; tests shorten it) or the default. */

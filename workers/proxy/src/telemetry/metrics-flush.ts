@@ -1,4 +1,5 @@
 // Flushes an isolate's metrics registry to the control plane in the background: batched, at most once per interval.
+import { releaseRpcResult } from "../../../../shared/dispose";
 import { ackDelta, takeDelta, type MetricsDelta, type MetricsRegistry } from "../../../../shared/telemetry/index";
 
 /** What the control plane answers to a delta; both answers mean "stored", so the delta is acknowledged. */
@@ -48,7 +49,8 @@ export class MetricsFlusher {
       const delta = takeDelta(this.registry, Date.now());
       if (delta === null) return;
       try {
-        await withTimeout(send(delta), SEND_TIMEOUT_MS);
+        // The answer is an RPC result: released once it has arrived (workerd warns about undisposed ones).
+        releaseRpcResult(await withTimeout(send(delta), SEND_TIMEOUT_MS));
         ackDelta(this.registry, delta.seq);
         this.failing = false;
       } catch (err) {

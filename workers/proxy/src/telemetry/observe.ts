@@ -8,7 +8,6 @@ import {
   record,
   sampledForSink,
   setGauge,
-  type MetricsDelta,
   type RequestLabels,
   type ResponseFlag,
   type TraceContext,
@@ -19,8 +18,7 @@ import type { CallerIdentity, ProxyContext } from "../context";
 import type { ProxyEnv } from "../env";
 import type { HeaderBag } from "../http/header-bag";
 import { isolateTelemetry } from "./isolate";
-import type { MetricsReportAnswer, SendDelta } from "./metrics-flush";
-import { releaseRpcResult } from "../../../../shared/dispose";
+import type { SendDelta } from "./metrics-flush";
 import { revisionTelemetry, type RevisionTelemetry } from "./revision";
 import type { RequestFacts } from "./request-facts";
 import { ship, type TelemetryQueue } from "./ship";
@@ -153,7 +151,7 @@ function finishRequest(s: Started, res: Response, ctx: ProxyContext | null): voi
 
   const telemetryEnv = s.env as unknown as TelemetryEnv;
   const control = telemetryEnv.CONTROL;
-  flusher.schedule(s.exec, (delta) => reportMetrics(control, delta), setConfigGauges);
+  flusher.schedule(s.exec, (delta) => control.reportMetrics!(delta), setConfigGauges);
 
   if (revision === null) return;
   const serviceKey = destination ? `${destination.namespace}/${destination.name}` : null;
@@ -189,14 +187,6 @@ function finishRequest(s: Started, res: Response, ctx: ProxyContext | null): voi
     errorCode,
   };
   ship(s.exec, telemetryEnv.TELEMETRY_QUEUE, { facts, logSinks, spanSinks });
-}
-
-/** One metrics delta to the control plane; the answer is copied out and the RPC result released. */
-async function reportMetrics(control: TelemetryEnv["CONTROL"], delta: MetricsDelta): Promise<MetricsReportAnswer> {
-  const answer = await control.reportMetrics!(delta);
-  const copy = { result: answer.result };
-  releaseRpcResult(answer);
-  return copy;
 }
 
 /** Flags the stages recorded, plus the one the mesh error code implies (NR, UH, UF, FI…). */
