@@ -88,12 +88,22 @@ export function formatB3(ctx: {
   sampled: boolean;
   debug?: boolean;
 }): Record<string, string> {
-  const headers: Record<string, string> = { "x-b3-traceid": ctx.traceId, "x-b3-spanid": ctx.spanId };
-  if (ctx.parentSpanId) headers["x-b3-parentspanid"] = ctx.parentSpanId;
-  // Debug implies sampled, and B3 says not to send both.
-  if (ctx.debug) headers["x-b3-flags"] = "1";
-  else headers["x-b3-sampled"] = ctx.sampled ? "1" : "0";
-  const state = ctx.debug ? "d" : ctx.sampled ? "1" : "0";
-  headers.b3 = `${ctx.traceId}-${ctx.spanId}-${state}${ctx.parentSpanId ? `-${ctx.parentSpanId}` : ""}`;
+  const headers: Record<string, string> = {};
+  writeB3(ctx, { set: (name, value) => (headers[name] = value) });
   return headers;
+}
+
+/** `formatB3` written straight into a header collection. */
+export function writeB3(
+  ctx: { traceId: string; spanId: string; parentSpanId?: string; sampled: boolean; debug?: boolean },
+  headers: { set(name: string, value: string): void },
+): void {
+  headers.set("x-b3-traceid", ctx.traceId);
+  headers.set("x-b3-spanid", ctx.spanId);
+  if (ctx.parentSpanId) headers.set("x-b3-parentspanid", ctx.parentSpanId);
+  // Debug implies sampled, and B3 says not to send both.
+  if (ctx.debug) headers.set("x-b3-flags", "1");
+  else headers.set("x-b3-sampled", ctx.sampled ? "1" : "0");
+  const state = ctx.debug ? "d" : ctx.sampled ? "1" : "0";
+  headers.set("b3", `${ctx.traceId}-${ctx.spanId}-${state}${ctx.parentSpanId ? `-${ctx.parentSpanId}` : ""}`);
 }

@@ -66,6 +66,7 @@ export {
   continueOrStart,
   childContext,
   injectHeaders,
+  writeTraceHeaders,
   shouldSample,
   sampledForSink,
   traceRandom01,

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseB3Multi, parseB3Single } from "./b3";
 import {
@@ -255,6 +256,16 @@ describe("continueOrStart", () => {
   it("never produces an all-zero id", () => {
     expect(randomId((n) => new Uint8Array(n), 16)).toBe(`${"0".repeat(31)}1`);
     expect(() => randomId(() => new Uint8Array(2), 8)).toThrow(RangeError);
+  });
+
+  it("is the hex of the first `length` bytes drawn (lower case, two digits a byte)", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 16, maxLength: 24 }), fc.constantFrom(8 as const, 16 as const), (b, n) => {
+        const expected = Buffer.from(b.subarray(0, n)).toString("hex");
+        const id = randomId(() => b, n);
+        expect(id).toBe(/^0+$/.test(expected) ? `${expected.slice(0, -1)}1` : expected);
+      }),
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 // One proxy hop's trace context: continue the caller's trace (W3C first, then B3) or start one; sample parent-based.
-import { formatB3, parseB3Multi, parseB3Single, type B3Context, type HeaderReader } from "./b3";
+import { parseB3Multi, parseB3Single, writeB3, type B3Context, type HeaderReader } from "./b3";
 import {
   FLAG_RANDOM,
   FLAG_SAMPLED,
@@ -44,18 +44,22 @@ export const TRACE_HEADER_NAMES = [
 
 const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
 
-function hex(bytes: Uint8Array): string {
-  let out = "";
-  for (const b of bytes) out += HEX_BYTE[b]!;
-  return out;
-}
-
-/** A random id of `length` bytes that is never all zeros (invalid in W3C and B3). */
+/**
+ * A random id of `length` bytes that is never all zeros (invalid in W3C and B3): an all-zero draw ends in `01`.
+ * Two per request: an index loop, with no copy of the bytes and no iterator or callback.
+ */
 export function randomId(randomBytes: RandomBytes, length: 8 | 16): string {
-  const bytes = randomBytes(length).slice(0, length);
-  if (bytes.length !== length) throw new RangeError(`randomBytes returned ${bytes.length} bytes, wanted ${length}`);
-  if (bytes.every((b) => b === 0)) bytes[length - 1] = 1;
-  return hex(bytes);
+  const bytes = randomBytes(length);
+  if (bytes.length < length) throw new RangeError(`randomBytes returned ${bytes.length} bytes, wanted ${length}`);
+  let out = "";
+  let any = 0;
+  for (let i = 0; i < length - 1; i++) {
+    const b = bytes[i]!;
+    any |= b;
+    out += HEX_BYTE[b]!;
+  }
+  const last = bytes[length - 1]!;
+  return out + HEX_BYTE[any === 0 && last === 0 ? 1 : last]!;
 }
 
 /**
@@ -152,19 +156,18 @@ export function childContext(ctx: TraceContext, randomBytes: RandomBytes): Trace
  * and `tracestate`, plus B3 multi and single headers, so either kind of service continues the trace.
  */
 export function injectHeaders(ctx: TraceContext): Record<string, string> {
-  const headers: Record<string, string> = {
-    traceparent: formatTraceParent({ traceId: ctx.traceId, parentId: ctx.spanId, flags: ctx.flags }),
-  };
+  const headers: Record<string, string> = {};
+  writeTraceHeaders(ctx, { set: (name, value) => (headers[name] = value) });
+  return headers;
+}
+
+/**
+ * `injectHeaders` written straight into a header collection (the proxy's, once per request): no intermediate
+ * objects. Only sets; the caller removes the inbound trace headers first (`TRACE_HEADER_NAMES`).
+ */
+export function writeTraceHeaders(ctx: TraceContext, headers: { set(name: string, value: string): void }): void {
+  headers.set("traceparent", formatTraceParent({ traceId: ctx.traceId, parentId: ctx.spanId, flags: ctx.flags }));
   const state = ctx.tracestate ? formatTraceState(ctx.tracestate) : null;
-  if (state) headers.tracestate = state;
-  return {
-    ...headers,
-    ...formatB3({
-      traceId: ctx.traceId,
-      spanId: ctx.spanId,
-      ...(ctx.parentSpanId ? { parentSpanId: ctx.parentSpanId } : {}),
-      sampled: ctx.sampled,
-      debug: ctx.debug,
-    }),
-  };
+  if (state) headers.set("tracestate", state);
+  writeB3(ctx, headers);
 }
