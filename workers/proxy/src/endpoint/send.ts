@@ -15,7 +15,7 @@ export interface OutboundRequest {
   headers: Headers;
   /** A stream is sent once; an ArrayBuffer (a buffered body, see resilience/replay-body) can be sent again. */
   body: ReadableStream | ArrayBuffer | null;
-  signal?: AbortSignal;
+  signal?: AbortSignal | null | undefined;
 }
 
 interface Origin {

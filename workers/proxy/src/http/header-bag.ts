@@ -55,9 +55,9 @@ export class HeaderBag {
     this.touched.add(key);
   }
 
+  /** Like `Map.forEach`: the callback may delete the entry it visits. */
   forEach(callback: (value: string, name: string) => void): void {
-    // A snapshot, so a callback may delete what it visits (as hop-by-hop stripping does).
-    for (const [name, value] of [...this.values]) callback(value, name);
+    this.values.forEach(callback);
   }
 
   entries(): IterableIterator<[string, string]> {

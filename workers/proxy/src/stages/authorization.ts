@@ -27,10 +27,10 @@ export const authorization: StageFactory = () =>
       host: ctx.url.host,
       port,
       headers: ctx.headers,
-      ...(ctx.principal === null ? {} : { sourcePrincipal: ctx.principal }),
-      ...(clientIp === undefined ? {} : { sourceIp: clientIp }),
-      ...(ctx.endUser === undefined ? {} : { auth: ctx.endUser }),
     };
+    if (ctx.principal !== null) attrs.sourcePrincipal = ctx.principal;
+    if (clientIp !== undefined) attrs.sourceIp = clientIp;
+    if (ctx.endUser !== undefined) attrs.auth = ctx.endUser;
     const decision = evaluateAuthorization(security.authorization, attrs);
     ctx.authz = decision;
     if (decision.policy !== undefined) ctx.authzPolicy = decision.policy;

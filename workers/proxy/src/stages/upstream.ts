@@ -15,7 +15,7 @@ export const upstream: StageFactory = () =>
       headers: ctx.headers.toHeaders(),
       // The retry stage hands each try its own copy of the body and its abort signal (timeouts).
       body: ctx.upstreamTry === null ? ctx.request.body : ctx.upstreamTry.body,
-      ...(ctx.upstreamTry?.signal ? { signal: ctx.upstreamTry.signal } : {}),
+      signal: ctx.upstreamTry?.signal,
     });
     // A WebSocket handshake answer carries the socket itself; it goes back untouched.
     if (res.status === 101 || res.webSocket !== null) return res;

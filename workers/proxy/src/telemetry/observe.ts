@@ -189,8 +189,11 @@ function finishRequest(s: Started, res: Response, ctx: ProxyContext | null): voi
   ship(s.exec, telemetryEnv.TELEMETRY_QUEUE, { facts, logSinks, spanSinks });
 }
 
+const NO_FLAGS: ResponseFlag[] = [];
 /** Flags the stages recorded, plus the one the mesh error code implies (NR, UH, UF, FI…). */
 function responseFlags(ctx: ProxyContext | null, errorCode: string | null): ResponseFlag[] {
+  // Most requests: nothing recorded, nothing implied.
+  if (errorCode === null && (ctx === null || ctx.responseFlags.length === 0)) return NO_FLAGS;
   const flags = new Set<ResponseFlag>();
   for (const f of ctx?.responseFlags ?? []) if (KNOWN_FLAGS.has(f)) flags.add(f as ResponseFlag);
   const implied = errorCode === null ? undefined : flagForErrorCode(errorCode as ProxyErrorCode);
