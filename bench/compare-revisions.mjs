@@ -44,7 +44,7 @@ const before = await import(pathToFileURL(join(dir, "bench/lib/workerd.mjs")).hr
 async function startMesh(version, upstream, variant) {
   const control = await version.startControl();
   const proxy = await version.startProxy(control.port);
-  return { control, proxy, headers: await applyRealistic({ control, proxy, upstream, keep: VARIANTS[variant] }) };
+  return { control, proxy, headers: await applyRealistic({ control, proxy, upstream, variant: VARIANTS[variant] }) };
 }
 
 const upstream = await startUpstream();

@@ -21,7 +21,7 @@ const control = await startControl();
 const proxy = await startProxy(control.port);
 try {
   if (!(variant in VARIANTS)) throw new Error(`variant: one of ${Object.keys(VARIANTS).join(", ")}`);
-  const headers = await applyRealistic({ control, proxy, upstream, keep: VARIANTS[variant] });
+  const headers = await applyRealistic({ control, proxy, upstream, variant: VARIANTS[variant] });
   // With PIN=1: the Worker under test gets core 1 to itself; client, upstream and control plane share core 0.
   if (process.env.PIN === "1") {
     const pin = (cpu, pid) => execFileSync("taskset", ["-a", "-cp", String(cpu), String(pid)], { stdio: "ignore" });

@@ -47,7 +47,7 @@ const upstream = await startUpstream();
 const control = await startControl();
 const proxy = await startProxy(control.port, {}, { inspectorPort: INSPECTOR_PORT });
 try {
-  const headers = await applyRealistic({ control, proxy, upstream, keep: VARIANTS[variant] });
+  const headers = await applyRealistic({ control, proxy, upstream, variant: VARIANTS[variant] });
   const targets = await (await fetch(`http://127.0.0.1:${INSPECTOR_PORT}/json`)).json();
   const target = targets.find((t) => String(t.title ?? t.url).includes("flaremesh-proxy")) ?? targets[0];
   const session = await cdp(target.webSocketDebuggerUrl);

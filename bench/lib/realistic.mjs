@@ -4,18 +4,31 @@ import { stringify } from "yaml";
 import { request } from "../../scripts/lib/local-mesh.mjs";
 import { BENCH_PATH, BENCH_TENANT, CLIENT_SERVICE, realisticConfig } from "./config.mjs";
 
-/** Document filters for applyRealistic: the full configuration, or less of it, to see what each part costs. */
+const only = (test) => (docs) => docs.filter(test);
+/**
+ * Variants of the configuration, as functions of its documents: the full one, less of it (to see what each part
+ * costs), or it with one setting changed.
+ */
 export const VARIANTS = {
-  full: () => true,
-  "no-sink": (d) => d.kind !== "TelemetrySink",
-  "no-security": (d) => !["TelemetrySink", "PeerAuthentication", "AuthorizationPolicy"].includes(d.kind),
-  bare: (d) => d.kind === "Service",
+  full: (docs) => docs,
+  "no-sink": only((d) => d.kind !== "TelemetrySink"),
+  "no-security": only((d) => !["TelemetrySink", "PeerAuthentication", "AuthorizationPolicy"].includes(d.kind)),
+  bare: only((d) => d.kind === "Service"),
+  // MeshConfig tracing.propagation: W3C headers only, no B3 (docs/observability.md).
+  "w3c-only": (docs) => [
+    ...docs,
+    {
+      apiVersion: "flaremesh.dev/v1alpha1",
+      kind: "MeshConfig",
+      metadata: { name: "default" },
+      spec: { tracing: { propagation: ["tracecontext"] } },
+    },
+  ],
 };
 
-/** `keep` filters the configuration's documents (e.g. leave the TelemetrySink out). */
-export async function applyRealistic({ control, proxy, upstream, keep = () => true }) {
-  const body = realisticConfig({ upstreamUrl: upstream.url, receiverUrl: upstream.receiverUrl, strict: true })
-    .filter(keep)
+/** `variant` shapes the configuration's documents (one of VARIANTS; default the full configuration). */
+export async function applyRealistic({ control, proxy, upstream, variant = VARIANTS.full }) {
+  const body = variant(realisticConfig({ upstreamUrl: upstream.url, receiverUrl: upstream.receiverUrl, strict: true }))
     .map((d) => stringify(d))
     .join("---\n");
   const applied = await control.api("POST", "/v1/apply", body);

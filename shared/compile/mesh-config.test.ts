@@ -13,7 +13,7 @@ const meshConfig = (spec: MeshConfigResource["spec"]): MeshConfigResource =>
     spec,
   }) as MeshConfigResource;
 
-describe("MeshConfig tracing.samplingPercent", () => {
+describe("MeshConfig tracing (samplingPercent, propagation)", () => {
   it.each([
     ["no MeshConfig: absent (100% for new traces)", undefined, undefined],
     ["no tracing section", meshConfig({}), undefined],
@@ -21,6 +21,12 @@ describe("MeshConfig tracing.samplingPercent", () => {
     ["0%", meshConfig({ tracing: { samplingPercent: 0 } }), { samplingPercent: 0 }],
     ["12.5%", meshConfig({ tracing: { samplingPercent: 12.5 } }), { samplingPercent: 12.5 }],
     ["100%", meshConfig({ tracing: { samplingPercent: 100 } }), { samplingPercent: 100 }],
+    ["W3C only", meshConfig({ tracing: { propagation: ["tracecontext"] } }), { propagation: ["tracecontext"] }],
+    [
+      "both settings",
+      meshConfig({ tracing: { samplingPercent: 10, propagation: ["b3multi", "tracecontext"] } }),
+      { samplingPercent: 10, propagation: ["b3multi", "tracecontext"] },
+    ],
   ])("%s", (_name, resource, expected) => {
     const mesh = compileMeshConfig(resource);
     expect(mesh.tracing).toEqual(expected);
@@ -30,6 +36,8 @@ describe("MeshConfig tracing.samplingPercent", () => {
 
   it("accepts a valid tracing section", () => {
     expect(validateDocuments([doc(FM, "MeshConfig", "default", { tracing: { samplingPercent: 5 } })]).ok).toBe(true);
+    const propagation = { tracing: { propagation: ["tracecontext", "b3"] } };
+    expect(validateDocuments([doc(FM, "MeshConfig", "default", propagation)]).ok).toBe(true);
   });
 
   const REJECTIONS: Rejection[] = [

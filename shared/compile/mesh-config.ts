@@ -11,7 +11,7 @@ export const DEFAULT_TRUST_DOMAIN = "cluster.local";
  * `mesh` of the snapshot. Besides the schema's fields (trustDomain, defaultTimeoutMs, allowedEndpointCidrs)
  * it carries `defaultMtlsMode` (STRICT | PERMISSIVE | DISABLE) when the MeshConfig sets it, and always
  * `resilience` (shared/model/resilience.ts MeshResilienceModel: default timeout and Istio's default retry
- * policy unless `defaultHttpRetryPolicy` replaces it), and `tracing.samplingPercent` when the MeshConfig sets it.
+ * policy unless `defaultHttpRetryPolicy` replaces it), and `tracing` (`samplingPercent`, `propagation`) with what the MeshConfig sets of it.
  */
 export function compileMeshConfig(config: MeshConfigResource | undefined): MeshConfigModel {
   const spec = config?.spec ?? {};
@@ -26,7 +26,10 @@ export function compileMeshConfig(config: MeshConfigResource | undefined): MeshC
   }
   if (spec.defaultHttpRetryPolicy !== undefined) resilience.defaultRetry = compileRetry(spec.defaultHttpRetryPolicy);
   if (spec.defaultMtlsMode !== undefined) mesh.defaultMtlsMode = spec.defaultMtlsMode;
-  if (spec.tracing?.samplingPercent !== undefined) mesh.tracing = { samplingPercent: spec.tracing.samplingPercent };
+  const tracing: NonNullable<MeshConfigModel["tracing"]> = {};
+  if (spec.tracing?.samplingPercent !== undefined) tracing.samplingPercent = spec.tracing.samplingPercent;
+  if (spec.tracing?.propagation !== undefined) tracing.propagation = [...spec.tracing.propagation];
+  if (Object.keys(tracing).length > 0) mesh.tracing = tracing;
   mesh.resilience = MeshResilienceModel.parse(resilience);
   return mesh;
 }

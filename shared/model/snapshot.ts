@@ -4,6 +4,7 @@ import * as z from "zod";
 import { MeshResilienceModel, ServiceResilienceModel } from "./resilience";
 import { ServiceSecurityModel } from "./security";
 import { TelemetryModel } from "./telemetry";
+import { TRACE_PROPAGATORS } from "../telemetry/trace-context";
 
 export const SNAPSHOT_FORMAT = 1;
 
@@ -200,8 +201,16 @@ export const MeshConfigModel = z.looseObject({
   allowedEndpointCidrs: z.array(z.string()).default([]),
   defaultMtlsMode: z.enum(["STRICT", "PERMISSIVE", "DISABLE"]).optional(),
   resilience: MeshResilienceModel.optional(),
-  /** Additive (observability): MeshConfig `tracing`; share of new traces sampled (absent = 100). */
-  tracing: z.strictObject({ samplingPercent: z.number().min(0).max(100) }).optional(),
+  /**
+   * Additive (observability): MeshConfig `tracing`: share of new traces sampled (absent = 100) and the trace
+   * header formats written upstream (absent = all of TRACE_PROPAGATORS).
+   */
+  tracing: z
+    .strictObject({
+      samplingPercent: z.number().min(0).max(100).optional(),
+      propagation: z.array(z.enum(TRACE_PROPAGATORS)).min(1).optional(),
+    })
+    .optional(),
 });
 export type MeshConfigModel = z.infer<typeof MeshConfigModel>;
 

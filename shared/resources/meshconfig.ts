@@ -3,6 +3,7 @@ import * as z from "zod";
 import { duration, nonNegativeInt, percentage } from "./common";
 import { parseCidr } from "../security/cidr";
 import { retryOnError } from "./virtualservice";
+import { TRACE_PROPAGATORS } from "../telemetry/trace-context";
 
 /**
  * Spec fields:
@@ -15,6 +16,8 @@ import { retryOnError } from "./virtualservice";
  *   the mesh runs in production).
  * - `tracing {samplingPercent}` (default 100): share of NEW traces the proxies sample (a caller's decision is
  *   always followed); each TelemetrySink's own `samplingPercent` then picks a subset of the sampled traces.
+ * - `tracing {propagation}` (default `[tracecontext, b3, b3multi]`): the trace header formats the proxies write
+ *   upstream, by OpenTelemetry propagator name; every format is read whatever this says.
  */
 export const MeshConfigSpec = z.strictObject({
   trustDomain: z
@@ -40,6 +43,15 @@ export const MeshConfigSpec = z.strictObject({
     .array(z.string().refine((c) => parseCidr(c) !== null, "must be a CIDR such as 10.0.0.0/8 or fd00::/8"))
     .max(256)
     .optional(),
-  tracing: z.strictObject({ samplingPercent: percentage.optional() }).optional(),
+  tracing: z
+    .strictObject({
+      samplingPercent: percentage.optional(),
+      propagation: z
+        .array(z.enum(TRACE_PROPAGATORS))
+        .min(1)
+        .refine((names) => new Set(names).size === names.length, "lists a format twice")
+        .optional(),
+    })
+    .optional(),
 });
 export type MeshConfigSpec = z.infer<typeof MeshConfigSpec>;

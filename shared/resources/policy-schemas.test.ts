@@ -250,6 +250,27 @@ const REJECTIONS: Rejection[] = [
     "spec.trustDomain",
     /domain/,
   ],
+  [
+    "unknown trace propagation format",
+    doc(FM, "MeshConfig", "default", { tracing: { propagation: ["tracecontext", "jaeger"] } }),
+    "MeshConfig/default",
+    "spec.tracing.propagation[1]",
+    /tracecontext/,
+  ],
+  [
+    "a trace propagation format listed twice",
+    doc(FM, "MeshConfig", "default", { tracing: { propagation: ["b3", "b3"] } }),
+    "MeshConfig/default",
+    "spec.tracing.propagation",
+    /twice/,
+  ],
+  [
+    "no trace propagation format",
+    doc(FM, "MeshConfig", "default", { tracing: { propagation: [] } }),
+    "MeshConfig/default",
+    "spec.tracing.propagation",
+    /at least 1/,
+  ],
 ];
 
 describe("Service, security kinds, TrafficPolicy, TelemetrySink, MeshConfig: rejections name document and path", () => {

@@ -93,17 +93,23 @@ export function formatB3(ctx: {
   return headers;
 }
 
-/** `formatB3` written straight into a header collection. */
+/** `formatB3` written straight into a header collection: the single `b3` header and/or the `x-b3-*` ones. */
 export function writeB3(
   ctx: { traceId: string; spanId: string; parentSpanId?: string; sampled: boolean; debug?: boolean },
   headers: { set(name: string, value: string): void },
+  single = true,
+  multi = true,
 ): void {
-  headers.set("x-b3-traceid", ctx.traceId);
-  headers.set("x-b3-spanid", ctx.spanId);
-  if (ctx.parentSpanId) headers.set("x-b3-parentspanid", ctx.parentSpanId);
-  // Debug implies sampled, and B3 says not to send both.
-  if (ctx.debug) headers.set("x-b3-flags", "1");
-  else headers.set("x-b3-sampled", ctx.sampled ? "1" : "0");
-  const state = ctx.debug ? "d" : ctx.sampled ? "1" : "0";
-  headers.set("b3", `${ctx.traceId}-${ctx.spanId}-${state}${ctx.parentSpanId ? `-${ctx.parentSpanId}` : ""}`);
+  if (multi) {
+    headers.set("x-b3-traceid", ctx.traceId);
+    headers.set("x-b3-spanid", ctx.spanId);
+    if (ctx.parentSpanId) headers.set("x-b3-parentspanid", ctx.parentSpanId);
+    // Debug implies sampled, and B3 says not to send both.
+    if (ctx.debug) headers.set("x-b3-flags", "1");
+    else headers.set("x-b3-sampled", ctx.sampled ? "1" : "0");
+  }
+  if (single) {
+    const state = ctx.debug ? "d" : ctx.sampled ? "1" : "0";
+    headers.set("b3", `${ctx.traceId}-${ctx.spanId}-${state}${ctx.parentSpanId ? `-${ctx.parentSpanId}` : ""}`);
+  }
 }

@@ -9,6 +9,8 @@ import {
   sampledForSink,
   shouldSample,
   traceRandom01,
+  tracePropagation,
+  type TracePropagator,
 } from "./trace-context";
 import { formatTraceParent, formatTraceState, parseTraceParent, parseTraceState } from "./traceparent";
 
@@ -289,6 +291,20 @@ describe("injectHeaders", () => {
     expect(next).toMatchObject({ traceId: first.traceId, parentSpanId: first.spanId, sampled: false, flags: 2 });
     const child = childContext(first, counterBytes(0x40));
     expect(child).toMatchObject({ traceId: first.traceId, parentSpanId: first.spanId, spanId: "4041424344454647" });
+  });
+
+  it("writes only the formats MeshConfig tracing.propagation names", () => {
+    const ctx = continueOrStart(headers({ traceparent: `00-${T}-${S}-01`, tracestate: "rojo=1" }), counterBytes());
+    const all = injectHeaders(ctx);
+    const only = (names: TracePropagator[]) => Object.keys(injectHeaders(ctx, tracePropagation(names))).sort();
+    expect(only(["tracecontext"])).toEqual(["traceparent", "tracestate"]);
+    expect(only(["b3"])).toEqual(["b3"]);
+    expect(only(["b3multi"])).toEqual(["x-b3-parentspanid", "x-b3-sampled", "x-b3-spanid", "x-b3-traceid"]);
+    expect(only(["b3", "tracecontext"])).toEqual(["b3", "traceparent", "tracestate"]);
+    // Unset means every format; each format's values are the same whichever others are written.
+    expect(injectHeaders(ctx, tracePropagation(undefined))).toEqual(all);
+    expect(injectHeaders(ctx, tracePropagation(["b3multi", "b3", "tracecontext"]))).toEqual(all);
+    expect(injectHeaders(ctx, tracePropagation(["b3"]))).toEqual({ b3: all.b3 });
   });
 
   it("sends x-b3-flags instead of x-b3-sampled for debug", () => {

@@ -42,6 +42,33 @@ export const TRACE_HEADER_NAMES = [
   "x-b3-flags",
 ] as const;
 
+/**
+ * The header formats a hop writes, named as OpenTelemetry names its propagators (`OTEL_PROPAGATORS`):
+ * `tracecontext` (W3C `traceparent` + `tracestate`), `b3` (the single `b3` header), `b3multi` (`x-b3-*`).
+ * Every format is always read; MeshConfig `tracing.propagation` chooses which are written (default: all three).
+ */
+export const TRACE_PROPAGATORS = ["tracecontext", "b3", "b3multi"] as const;
+export type TracePropagator = (typeof TRACE_PROPAGATORS)[number];
+
+/** A propagator list as flags, made once per config revision. */
+export interface TracePropagation {
+  readonly tracecontext: boolean;
+  readonly b3: boolean;
+  readonly b3multi: boolean;
+}
+
+export const ALL_PROPAGATION: TracePropagation = Object.freeze({ tracecontext: true, b3: true, b3multi: true });
+
+/** `undefined` (not configured) means every format. */
+export function tracePropagation(names: readonly TracePropagator[] | undefined): TracePropagation {
+  if (names === undefined) return ALL_PROPAGATION;
+  return {
+    tracecontext: names.includes("tracecontext"),
+    b3: names.includes("b3"),
+    b3multi: names.includes("b3multi"),
+  };
+}
+
 const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
 
 /**
@@ -152,12 +179,15 @@ export function childContext(ctx: TraceContext, randomBytes: RandomBytes): Trace
 }
 
 /**
- * Headers for the downstream request, whose parent is this hop's span: W3C `traceparent` (version 00)
- * and `tracestate`, plus B3 multi and single headers, so either kind of service continues the trace.
+ * Headers for the downstream request, whose parent is this hop's span: by default W3C `traceparent` (version
+ * 00) and `tracestate`, plus B3 multi and single headers, so either kind of service continues the trace.
  */
-export function injectHeaders(ctx: TraceContext): Record<string, string> {
+export function injectHeaders(
+  ctx: TraceContext,
+  propagation: TracePropagation = ALL_PROPAGATION,
+): Record<string, string> {
   const headers: Record<string, string> = {};
-  writeTraceHeaders(ctx, { set: (name, value) => (headers[name] = value) });
+  writeTraceHeaders(ctx, { set: (name, value) => (headers[name] = value) }, propagation);
   return headers;
 }
 
@@ -165,9 +195,15 @@ export function injectHeaders(ctx: TraceContext): Record<string, string> {
  * `injectHeaders` written straight into a header collection (the proxy's, once per request): no intermediate
  * objects. Only sets; the caller removes the inbound trace headers first (`TRACE_HEADER_NAMES`).
  */
-export function writeTraceHeaders(ctx: TraceContext, headers: { set(name: string, value: string): void }): void {
-  headers.set("traceparent", formatTraceParent({ traceId: ctx.traceId, parentId: ctx.spanId, flags: ctx.flags }));
-  const state = ctx.tracestate ? formatTraceState(ctx.tracestate) : null;
-  if (state) headers.set("tracestate", state);
-  writeB3(ctx, headers);
+export function writeTraceHeaders(
+  ctx: TraceContext,
+  headers: { set(name: string, value: string): void },
+  propagation: TracePropagation = ALL_PROPAGATION,
+): void {
+  if (propagation.tracecontext) {
+    headers.set("traceparent", formatTraceParent({ traceId: ctx.traceId, parentId: ctx.spanId, flags: ctx.flags }));
+    const state = ctx.tracestate ? formatTraceState(ctx.tracestate) : null;
+    if (state) headers.set("tracestate", state);
+  }
+  writeB3(ctx, headers, propagation.b3, propagation.b3multi);
 }

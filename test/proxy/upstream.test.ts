@@ -184,6 +184,39 @@ describe("forwarded headers", () => {
     expect(seen["x-b3-parentspanid"]).toBe("05e3ac9a4f6e3b90");
     expect(seen.tracestate).toBeUndefined();
   });
+
+  it("writes only the trace formats MeshConfig tracing.propagation names, whatever the caller sent", async () => {
+    const before = proxy.control.snapshot!;
+    const withPropagation = (revision: number, propagation: string[]) =>
+      ({ ...before, revision, mesh: { ...before.mesh, tracing: { propagation } } }) as typeof before;
+    const b3 = { b3: "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1" };
+    try {
+      proxy.control.snapshot = withPropagation(before.revision + 1, ["tracecontext"]);
+      await eventually(async () => {
+        await proxy.send("bodies.localhost", "/", { headers: b3 });
+        return lastSeen(bodies).b3 === undefined;
+      }, 5000);
+      const seen = lastSeen(bodies);
+      // The caller's B3 context is continued (same trace), written as W3C only.
+      expect(seen.traceparent).toMatch(/^00-80f198ee56343ba864fe8b2a57d3eff7-[0-9a-f]{16}-01$/);
+      expect(Object.keys(seen).filter((name) => name.startsWith("x-b3-"))).toEqual([]);
+
+      proxy.control.snapshot = withPropagation(before.revision + 2, ["b3"]);
+      await eventually(async () => {
+        await proxy.send("bodies.localhost", "/");
+        return lastSeen(bodies).traceparent === undefined;
+      }, 5000);
+      expect(lastSeen(bodies).b3).toMatch(/^[0-9a-f]{32}-[0-9a-f]{16}-1$/);
+      expect(lastSeen(bodies)["x-b3-traceid"]).toBeUndefined();
+    } finally {
+      // Back to the default (every format) for the tests that follow.
+      proxy.control.snapshot = { ...before, revision: before.revision + 3 };
+      await eventually(async () => {
+        await proxy.send("bodies.localhost", "/");
+        return lastSeen(bodies).traceparent !== undefined && lastSeen(bodies).b3 !== undefined;
+      }, 5000);
+    }
+  });
 });
 
 describe("identity", () => {
