@@ -6,7 +6,7 @@ import { ServiceResilienceModel } from "../model/resilience";
 import type { DestinationPolicy } from "./policy-model";
 import { ofKind } from "../resources/registry";
 import { compileDestinationRule } from "./destination-rule";
-import { compileHttpRoutes, routesFor } from "./httproute";
+import { compileHttpRoutes, routesByParent } from "./httproute";
 import { compileMeshConfig } from "./mesh-config";
 import { compareResourceAge } from "./order";
 import { resolveHost } from "./resolve-host";
@@ -15,7 +15,7 @@ import { compileSecurity, securityDocuments } from "./security";
 import { compileService, defaultRoute, healthCheckInput } from "./service";
 import { compileTelemetry } from "./telemetry";
 import { compileTrafficPolicies } from "./traffic-policy";
-import { compileVirtualService, virtualServicesFor } from "./virtualservice";
+import { compileVirtualService, virtualServicesByHost } from "./virtualservice";
 
 export { resolveHost, hostToKey } from "./resolve-host";
 export { compareResourceAge } from "./order";
@@ -43,14 +43,21 @@ export function compileSnapshot(resources: Resource[], revision: number, generat
   const meshConfig = oldest(ofKind(resources, "MeshConfig"));
   const security = securityDocuments(resources);
 
+  // Indexed once by Service key: looking them up per Service made a 1,000-Service mesh quadratic.
+  const routesOf = routesByParent(httpRoutes);
+  const virtualServicesOf = virtualServicesByHost(virtualServices, serviceKeys);
+  const rulesOf = new Map<string, typeof destinationRules>();
+  for (const d of destinationRules) {
+    const key = resolveHost(d.spec.host, d.metadata.namespace, serviceKeys);
+    if (key !== undefined) rulesOf.set(key, [...(rulesOf.get(key) ?? []), d]);
+  }
+
   const services: Record<string, ServiceModel> = {};
   for (const svc of serviceResources) {
     const key = `${svc.metadata.namespace}/${svc.metadata.name}`;
     const model = compileService(svc);
 
-    const dr = oldest(
-      destinationRules.filter((d) => resolveHost(d.spec.host, d.metadata.namespace, serviceKeys) === key),
-    );
+    const dr = oldest(rulesOf.get(key) ?? []);
     const fromRule = dr !== undefined ? compileDestinationRule(dr) : { subsets: {}, resilience: {} };
     const fromPolicies = compileTrafficPolicies(trafficPolicies, model);
     model.subsets = fromRule.subsets;
@@ -67,8 +74,8 @@ export function compileSnapshot(resources: Resource[], revision: number, generat
     if (loadBalancer !== undefined) policy.loadBalancer = loadBalancer;
     model.policy = policy;
 
-    const attached = routesFor(httpRoutes, key);
-    const vs = oldest(virtualServicesFor(virtualServices, key, serviceKeys));
+    const attached = routesOf.get(key) ?? [];
+    const vs = oldest(virtualServicesOf.get(key) ?? []);
     if (attached.length > 0) {
       model.routes = compileHttpRoutes(attached, key).map((r) => ({
         ...r,

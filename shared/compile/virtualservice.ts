@@ -18,13 +18,25 @@ import {
   stringMatchModel,
 } from "./virtualservice-actions";
 
-/** The VirtualServices whose hosts resolve to `key`. */
-export function virtualServicesFor(
+/** The VirtualServices whose hosts resolve to each Service key, in list order (once per Service). One pass. */
+export function virtualServicesByHost(
   list: readonly VirtualServiceResource[],
-  key: string,
   serviceKeys: Set<string>,
-): VirtualServiceResource[] {
-  return list.filter((vs) => vs.spec.hosts.some((h) => resolveHost(h, vs.metadata.namespace, serviceKeys) === key));
+): Map<string, VirtualServiceResource[]> {
+  const byKey = new Map<string, VirtualServiceResource[]>();
+  for (const vs of list) {
+    const keys = new Set<string>();
+    for (const host of vs.spec.hosts) {
+      const key = resolveHost(host, vs.metadata.namespace, serviceKeys);
+      if (key !== undefined) keys.add(key);
+    }
+    for (const key of keys) {
+      const found = byKey.get(key);
+      if (found === undefined) byKey.set(key, [vs]);
+      else found.push(vs);
+    }
+  }
+  return byKey;
 }
 
 function keyValues(
