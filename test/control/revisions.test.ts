@@ -76,6 +76,25 @@ describe("rollback", () => {
     });
   });
 
+  it("restores every earlier revision exactly, through changes, deletions and re-creations", async () => {
+    const steps = [
+      () => applyYaml([serviceYaml("ex-a"), serviceYaml("ex-b")].join("---\n")),
+      () => applyYaml(serviceYaml("ex-a", "http://127.0.0.1:9998")),
+      () => callJson("/v1/resources/Service/default/ex-b", { method: "DELETE" }),
+      () => applyYaml([serviceYaml("ex-b", "http://127.0.0.1:9997"), serviceYaml("ex-c")].join("---\n")),
+      () => callJson("/v1/resources/Service/default/ex-a", { method: "DELETE" }),
+    ];
+    const seen: { revision: number; content: Awaited<ReturnType<typeof listing>> }[] = [];
+    for (const step of steps) {
+      await step();
+      seen.push({ revision: await currentRevision(), content: await listing() });
+    }
+    for (const { revision, content } of [...seen].reverse()) {
+      await rollback(revision);
+      expect(await listing()).toEqual(content);
+    }
+  });
+
   it("creates no revision when the named revision equals the current content", async () => {
     const current = await currentRevision();
     const { status, body } = await rollback(current);

@@ -44,6 +44,26 @@ describe("storage", () => {
     expect(revisions).toEqual([1, 2, 3, 4, 5, 6].map((n) => before + n));
   });
 
+  it("records in the history only what a revision changed, whatever the size of the mesh", async () => {
+    await applyYaml(Array.from({ length: 20 }, (_, i) => serviceYaml(`bulk-${i}`)).join("---\n"));
+    const rowsOf = (revision: number) =>
+      runInDurableObject(plane(), (_instance, state) =>
+        state.storage.sql
+          .exec<{ id: string; deleted: number }>(
+            "SELECT id, json IS NULL AS deleted FROM revision_changes WHERE revision = ? ORDER BY id",
+            revision,
+          )
+          .toArray(),
+      );
+    await applyYaml([serviceYaml("bulk-3", "http://127.0.0.1:9996"), serviceYaml("bulk-new")].join("---\n"));
+    expect(await rowsOf(await currentRevision())).toEqual([
+      { id: "Service/default/bulk-3", deleted: 0 },
+      { id: "Service/default/bulk-new", deleted: 0 },
+    ]);
+    await callJson("/v1/resources/Service/default/bulk-7", { method: "DELETE" });
+    expect(await rowsOf(await currentRevision())).toEqual([{ id: "Service/default/bulk-7", deleted: 1 }]);
+  });
+
   it("keeps resources, history and snapshot across a restart of the object", async () => {
     await applyYaml(serviceYaml("survivor"));
     const revision = await currentRevision();

@@ -34,6 +34,7 @@ export function commit(
   const revision = stores.revisions.current() + 1;
   const version = String(revision);
   const stored: Resource[] = [];
+  const changed: Resource[] = [];
   for (const [id, wanted] of [...next].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const before = current.get(id);
     if (before && sameContent(before, wanted)) {
@@ -44,9 +45,12 @@ export function commit(
     const resource = withServerFields(wanted, version, created);
     stores.resources.put(resource);
     stored.push(resource);
+    changed.push(resource);
   }
-  for (const id of current.keys()) if (!next.has(id)) stores.resources.delete(id);
-  stores.revisions.record({ revision, time: change.now, actor: change.actor, summary: change.summary }, stored);
+  const deleted = [...current.keys()].filter((id) => !next.has(id));
+  for (const id of deleted) stores.resources.delete(id);
+  const entry = { revision, time: change.now, actor: change.actor, summary: change.summary };
+  stores.revisions.record(entry, changed, deleted);
   const snapshotJson = JSON.stringify(compileSnapshot(stored, revision, change.now));
   stores.snapshot.write({ revision, json: snapshotJson });
   return { revision, snapshotJson };
@@ -54,7 +58,7 @@ export function commit(
 
 /** Records revision 0, the empty mesh, in a fresh database. */
 export function recordEmptyMesh(stores: Stores, now: string): void {
-  stores.revisions.record({ revision: 0, time: now, actor: "system", summary: "empty mesh" }, []);
+  stores.revisions.record({ revision: 0, time: now, actor: "system", summary: "empty mesh" }, [], []);
   stores.snapshot.write({ revision: 0, json: JSON.stringify(compileSnapshot([], 0, now)) });
 }
 

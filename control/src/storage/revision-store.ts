@@ -1,4 +1,4 @@
-// Rows of `revisions` and `revision_resources`: the history, each revision with its complete resource set.
+// Rows of `revisions` and `revision_changes`: the history, each revision with the resources it changed.
 import type { Resource } from "../../../shared/resources/resource";
 import { resourceId } from "../../../shared/resources/resource";
 
@@ -33,17 +33,21 @@ export class RevisionStore {
     return this.sql.exec(`SELECT 1 FROM revisions WHERE revision = ?`, revision).toArray().length > 0;
   }
 
-  /** The resource set a revision held, ordered by id. */
+  /** The resource set a revision held, ordered by id: each id's latest change up to it, unless a deletion. */
   content(revision: number): Resource[] {
+    // SQLite takes the bare column `json` from the row holding MAX(revision) of each group.
     const rows = this.sql.exec<{ json: string }>(
-      `SELECT json FROM revision_resources WHERE revision = ? ORDER BY id`,
+      `SELECT json FROM (
+         SELECT id, json, MAX(revision) FROM revision_changes WHERE revision <= ? GROUP BY id
+       ) WHERE json IS NOT NULL ORDER BY id`,
       revision,
     );
     // Rows are written only by `record`, from validated resources.
     return [...rows].map((row) => JSON.parse(row.json) as Resource);
   }
 
-  record(entry: RevisionEntry, resources: readonly Resource[]): void {
+  /** Records a revision with what it changed: resources created or changed (as stored) and ids deleted. */
+  record(entry: RevisionEntry, changed: readonly Resource[], deleted: readonly string[]): void {
     this.sql.exec(
       `INSERT INTO revisions (revision, time, actor, summary) VALUES (?, ?, ?, ?)`,
       entry.revision,
@@ -51,13 +55,16 @@ export class RevisionStore {
       entry.actor,
       entry.summary,
     );
-    for (const resource of resources) {
+    for (const resource of changed) {
       this.sql.exec(
-        `INSERT INTO revision_resources (revision, id, json) VALUES (?, ?, ?)`,
-        entry.revision,
+        `INSERT INTO revision_changes (id, revision, json) VALUES (?, ?, ?)`,
         resourceId(resource),
+        entry.revision,
         JSON.stringify(resource),
       );
+    }
+    for (const id of deleted) {
+      this.sql.exec(`INSERT INTO revision_changes (id, revision, json) VALUES (?, ?, NULL)`, id, entry.revision);
     }
   }
 }

@@ -90,6 +90,33 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 3,
+    description: "revision history as changes: a revision stores the resources it created, changed or deleted",
+    statements: [
+      // One row per resource a revision created or changed (its stored JSON) or deleted (NULL). A revision's
+      // resource set is, for each id, its latest row at or before that revision, when not a deletion. Full sets
+      // per revision grew the database by the whole mesh on every apply (2.6 MB at 1,000 Services).
+      `CREATE TABLE revision_changes (
+        id TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        json TEXT,
+        PRIMARY KEY (id, revision)
+      )`,
+      // From the full sets (revisions are consecutive): what the previous revision lacked or held otherwise...
+      `INSERT INTO revision_changes (id, revision, json)
+         SELECT cur.id, cur.revision, cur.json FROM revision_resources cur
+         LEFT JOIN revision_resources prev ON prev.revision = cur.revision - 1 AND prev.id = cur.id
+         WHERE prev.id IS NULL OR prev.json IS NOT cur.json`,
+      // ...and what it held that this revision does not.
+      `INSERT INTO revision_changes (id, revision, json)
+         SELECT prev.id, r.revision, NULL FROM revisions r
+         JOIN revision_resources prev ON prev.revision = r.revision - 1
+         LEFT JOIN revision_resources cur ON cur.revision = r.revision AND cur.id = prev.id
+         WHERE cur.id IS NULL`,
+      `DROP TABLE revision_resources`,
+    ],
+  },
 ];
 
 /** Brings the database to the latest schema version; returns it. Call inside `transactionSync`. */
