@@ -6,7 +6,6 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
-import { stringify } from "yaml";
 import { request } from "../scripts/lib/local-mesh.mjs";
 import { proxyBundleSize } from "./lib/bundle-size.mjs";
 import {
@@ -15,7 +14,6 @@ import {
   CLIENT_SERVICE,
   ROUTES,
   largeMesh,
-  probeConfig,
   realisticConfig,
   scalePath,
   scaleService,
@@ -25,6 +23,7 @@ import { machineInfo, nginxPath } from "./lib/machine.mjs";
 import { startNginx } from "./lib/nginx.mjs";
 import { PROFILES } from "./lib/profiles.mjs";
 import { routeScaling } from "./lib/route-scale.mjs";
+import { applyJson, applyYaml, propagation, summary } from "./lib/control-plane.mjs";
 import { evaluateTargets, printTable } from "./lib/report.mjs";
 import { startUpstream } from "./lib/upstream.mjs";
 import { startControl, startFloor, startNaive, startNaiveRemote, startProxy } from "./lib/workerd.mjs";
@@ -37,18 +36,6 @@ const P = PROFILES[profileName];
 const log = (line) => process.stderr.write(`bench: ${line}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const now = () => performance.now();
-
-function percentile(values, p) {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-const summary = (values) => ({
-  n: values.length,
-  p50: round(percentile(values, 50), 1),
-  p99: round(percentile(values, 99), 1),
-  max: round(Math.max(...values), 1),
-});
 
 const results = {
   profile: profileName,
@@ -77,23 +64,6 @@ async function firstOk(port, host, path, headers, timeoutMs = 10_000) {
   }
 }
 
-async function applyYaml(control, docs) {
-  const body = docs.map((d) => stringify(d)).join("---\n");
-  const t0 = now();
-  const res = await control.api("POST", "/v1/apply", body);
-  const ms = now() - t0;
-  if (res.status !== 200) throw new Error(`apply failed: ${res.status} ${res.body.slice(0, 500)}`);
-  return { ms, revision: res.json.revision };
-}
-
-async function applyJson(control, docs) {
-  const t0 = now();
-  const res = await control.api("POST", "/v1/apply", JSON.stringify(docs), { contentType: "application/json" });
-  const ms = now() - t0;
-  if (res.status !== 200) throw new Error(`apply failed: ${res.status} ${res.body.slice(0, 500)}`);
-  return { ms, revision: res.json.revision, bytes: JSON.stringify(docs).length };
-}
-
 async function identityToken(control) {
   const cred = await control.api("POST", "/v1/credentials", JSON.stringify({ service: CLIENT_SERVICE }), {
     contentType: "application/json",
@@ -105,34 +75,6 @@ async function identityToken(control) {
 }
 
 /** Time from an apply returning to the proxy answering with the new revision's response header, over `count` applies. */
-async function propagation(control, proxy, upstreamUrl, count, label) {
-  const lags = [];
-  const applies = [];
-  let timeouts = 0;
-  for (let i = 0; i < count; i++) {
-    const value = `${label}-${i}-${Date.now()}`;
-    const applied = await applyYaml(control, probeConfig({ upstreamUrl, value }));
-    applies.push(applied.ms);
-    const t0 = now();
-    for (;;) {
-      const res = await request(proxy.port, "probe.localhost", "/probe");
-      if (res.headers["x-bench-rev"] === value) {
-        lags.push(now() - t0);
-        break;
-      }
-      if (now() - t0 > 10_000) {
-        timeouts++;
-        lags.push(Infinity);
-        break;
-      }
-      await sleep(2);
-    }
-    // Decorrelate applies from the proxy's refresh timer.
-    await sleep(Math.random() * 100);
-  }
-  return { applyToServedMs: summary(lags), applyMs: summary(applies), timeouts };
-}
-
 async function measureDirect(upstream, headers) {
   log("direct: client → upstream");
   results.configurations.direct = {

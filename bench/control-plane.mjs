@@ -1,0 +1,45 @@
+// `npx node bench/control-plane.mjs [services] [applies]`: the control plane at size, alone — `services` Services
+// with 10 HTTPRoute rules each (default 1,000) applied in batches, then `applies` one-document applies (default 20),
+// each timed and followed until the proxy serves it. The benchmark's control-plane phase without the rest, for
+// before/after comparisons of control-plane changes. Loads target 127.0.0.1 only.
+import { largeMesh } from "./lib/config.mjs";
+import { applyJson, propagation, summary } from "./lib/control-plane.mjs";
+import { round } from "./lib/load.mjs";
+import { startUpstream } from "./lib/upstream.mjs";
+import { startControl, startProxy } from "./lib/workerd.mjs";
+
+const services = Number(process.argv[2] ?? 1000);
+const applies = Number(process.argv[3] ?? 20);
+const upstream = await startUpstream();
+const control = await startControl();
+const proxy = await startProxy(control.port);
+try {
+  const batches = largeMesh({ upstreamUrl: upstream.url, count: services, routesPerService: 10 });
+  const batchMs = [];
+  for (const docs of batches) batchMs.push((await applyJson(control, docs)).ms);
+  const single = await propagation(control, proxy, upstream.url, applies, "cp");
+  const counts = await proxy.bridgeCounts();
+  console.log(
+    JSON.stringify(
+      {
+        services,
+        routes: services * 10,
+        applyBatchMs: summary(batchMs),
+        applyAllMs: round(
+          batchMs.reduce((s, ms) => s + ms, 0),
+          0,
+        ),
+        singleChangeApplyMs: single.applyMs,
+        applyToServedMs: single.applyToServedMs,
+        timeouts: single.timeouts,
+        snapshotBytes: counts.snapshotBytes,
+      },
+      null,
+      2,
+    ),
+  );
+} finally {
+  await proxy.stop();
+  await control.stop();
+  await upstream.stop();
+}

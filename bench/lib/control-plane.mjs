@@ -1,0 +1,71 @@
+// Applies through the control API, timed, and config propagation: apply → the proxy serving the new revision.
+/* global performance */
+import { stringify } from "yaml";
+import { request } from "../../scripts/lib/local-mesh.mjs";
+import { probeConfig } from "./config.mjs";
+import { round } from "./load.mjs";
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const now = () => performance.now();
+
+export function percentile(values, p) {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+export const summary = (values) => ({
+  n: values.length,
+  p50: round(percentile(values, 50), 1),
+  p99: round(percentile(values, 99), 1),
+  max: round(Math.max(...values), 1),
+});
+
+export async function applyYaml(control, docs) {
+  const body = docs.map((d) => stringify(d)).join("---\n");
+  const t0 = now();
+  const res = await control.api("POST", "/v1/apply", body);
+  const ms = now() - t0;
+  if (res.status !== 200) throw new Error(`apply failed: ${res.status} ${res.body.slice(0, 500)}`);
+  return { ms, revision: res.json.revision };
+}
+
+export async function applyJson(control, docs) {
+  const t0 = now();
+  const res = await control.api("POST", "/v1/apply", JSON.stringify(docs), { contentType: "application/json" });
+  const ms = now() - t0;
+  if (res.status !== 200) throw new Error(`apply failed: ${res.status} ${res.body.slice(0, 500)}`);
+  return { ms, revision: res.json.revision, bytes: JSON.stringify(docs).length };
+}
+
+/**
+ * `count` applies of the probe Service, each with a new response-header value; for each, the apply's own time and
+ * the time from its answer to the first proxied response carrying the new value.
+ */
+export async function propagation(control, proxy, upstreamUrl, count, label) {
+  const lags = [];
+  const applies = [];
+  let timeouts = 0;
+  for (let i = 0; i < count; i++) {
+    const value = `${label}-${i}-${Date.now()}`;
+    const applied = await applyYaml(control, probeConfig({ upstreamUrl, value }));
+    applies.push(applied.ms);
+    const t0 = now();
+    for (;;) {
+      const res = await request(proxy.port, "probe.localhost", "/probe");
+      if (res.headers["x-bench-rev"] === value) {
+        lags.push(now() - t0);
+        break;
+      }
+      if (now() - t0 > 10_000) {
+        timeouts++;
+        lags.push(Infinity);
+        break;
+      }
+      await sleep(2);
+    }
+    // Decorrelate applies from the proxy's refresh timer.
+    await sleep(Math.random() * 100);
+  }
+  return { applyToServedMs: summary(lags), applyMs: summary(applies), timeouts };
+}
