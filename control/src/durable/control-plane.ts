@@ -60,6 +60,12 @@ export class ControlPlane extends IdentityObject {
   private readonly heartbeats: HeartbeatStore;
   /** The latest snapshot, kept in memory; replaced on every commit. */
   private snapshot: StoredSnapshot | undefined;
+  /**
+   * The current resource set, read from storage once and then replaced by each commit (every write goes through
+   * `commit`): an apply to a mesh of 2,000 resources no longer parses all of them again. Frozen, so that no
+   * caller can change the cached objects.
+   */
+  private resources: ReadonlyMap<string, Resource> | undefined;
 
   constructor(ctx: DurableObjectState, env: ControlEnv) {
     super(ctx, env);
@@ -90,7 +96,7 @@ export class ControlPlane extends IdentityObject {
       const sent = validated.resources.map(
         (r, i) => versionText(r.metadata.resourceVersion) ?? sentVersion(documents[i]),
       );
-      const current = byId(this.stores.resources.all());
+      const current = this.currentResources();
       const planned = planApply(current, validated.resources, sent);
       if (!planned.ok) return planned;
       const plan = planned.value;
@@ -134,7 +140,7 @@ export class ControlPlane extends IdentityObject {
     return guard(() => {
       const id = this.idOf(kind, namespace, name);
       if (!id.ok) return id;
-      const current = byId(this.stores.resources.all());
+      const current = this.currentResources();
       const target = current.get(id.value);
       if (!target) return fail("not_found", `${id.value} not found`);
       const next = new Map(current);
@@ -163,7 +169,7 @@ export class ControlPlane extends IdentityObject {
       if (!Number.isSafeInteger(revision) || !this.stores.revisions.exists(revision)) {
         return fail("not_found", `revision ${String(revision)} not found`);
       }
-      const current = byId(this.stores.resources.all());
+      const current = this.currentResources();
       const target = byId(this.stores.revisions.content(revision));
       if (sameSet(current, target)) return ok({ revision: this.stores.revisions.current(), changed: false });
       const problems = introducedProblems([...target.values()], [...current.values()], this.validateOptions());
@@ -203,13 +209,25 @@ export class ControlPlane extends IdentityObject {
     });
   }
 
-  private commit(current: Map<string, Resource>, next: Map<string, Resource>, actor: string, summary: string): number {
+  private commit(
+    current: ReadonlyMap<string, Resource>,
+    next: ReadonlyMap<string, Resource>,
+    actor: string,
+    summary: string,
+  ): number {
     const now = new Date().toISOString();
     const committed = this.ctx.storage.transactionSync(() =>
       commit(this.stores, current, next, { actor, summary, now }),
     );
+    // Only once the transaction has committed: a failed commit leaves storage, and so the cache, as it was.
     this.snapshot = { revision: committed.revision, json: committed.snapshotJson };
+    this.resources = byId(committed.stored.map(deepFreeze));
     return committed.revision;
+  }
+
+  private currentResources(): ReadonlyMap<string, Resource> {
+    this.resources ??= byId(this.stores.resources.all().map(deepFreeze));
+    return this.resources;
   }
 
   private idOf(kind: string, namespace: string, name: string): PlaneResult<string> {
@@ -221,6 +239,15 @@ export class ControlPlane extends IdentityObject {
   private validateOptions(): ValidateOptions {
     return { environment: meshEnvironment(this.env) };
   }
+}
+
+/** Freezes a resource and everything in it (already frozen parts are skipped: unchanged resources cost nothing). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }
 
 function dry(options: ApplyOptions): { dryRun?: true } {

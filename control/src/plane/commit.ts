@@ -23,14 +23,15 @@ export interface Change {
 /**
  * Makes `next` the current set as revision current+1. A resource whose content did not change keeps its
  * stored object (and resourceVersion); a changed or new one gets the revision number as resourceVersion and
- * keeps the creation time of the resource it replaces. Returns the new revision number.
+ * keeps the creation time of the resource it replaces. Returns the new revision, its snapshot JSON and the
+ * stored resource set.
  */
 export function commit(
   stores: Stores,
   current: ReadonlyMap<string, Resource>,
   next: ReadonlyMap<string, Resource>,
   change: Change,
-): { revision: number; snapshotJson: string } {
+): { revision: number; snapshotJson: string; stored: Resource[] } {
   const revision = stores.revisions.current() + 1;
   const version = String(revision);
   const stored: Resource[] = [];
@@ -53,7 +54,7 @@ export function commit(
   stores.revisions.record(entry, changed, deleted);
   const snapshotJson = JSON.stringify(compileSnapshot(stored, revision, change.now));
   stores.snapshot.write({ revision, json: snapshotJson });
-  return { revision, snapshotJson };
+  return { revision, snapshotJson, stored };
 }
 
 /** Records revision 0, the empty mesh, in a fresh database. */
