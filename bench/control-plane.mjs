@@ -31,6 +31,7 @@ try {
         ),
         singleChangeApplyMs: single.applyMs,
         applyToServedMs: single.applyToServedMs,
+        applyStartToServedMs: single.applyStartToServedMs,
         timeouts: single.timeouts,
         snapshotBytes: counts.snapshotBytes,
       },

@@ -5,7 +5,9 @@ export function evaluateTargets(r) {
   const c = r.configurations;
   const scale = r.routeScaling?.matchRoute?.ratioLargestToSmallest ?? {};
   const cold = r.coldStart?.flaremesh?.firstResponseMs?.p50;
-  const propagation = [r.propagation?.small?.applyToServedMs?.p99, r.propagation?.large?.applyToServedMs?.p99];
+  // From the apply request to the proxy serving it (older results have only the time after the apply's answer).
+  const served = (p) => (p?.applyStartToServedMs ?? p?.applyToServedMs)?.p99;
+  const propagation = [served(r.propagation?.small), served(r.propagation?.large)];
   const check = (name, target, value, met) => ({
     name,
     target,
@@ -51,7 +53,7 @@ export function evaluateTargets(r) {
     ),
     check(
       "config propagation p99",
-      "≤ 1000 ms (small mesh, and with the large mesh)",
+      "≤ 1000 ms from the apply request (small mesh, and with the large mesh)",
       Math.max(...propagation.filter((x) => x !== undefined && x !== null)),
       propagation.every((x) => x !== null && x !== undefined && x <= 1000),
     ),
@@ -144,9 +146,11 @@ export function printTable(r) {
       );
     }
   const p = r.propagation;
+  const both = (x) =>
+    `p50 ${x.applyStartToServedMs?.p50} ms p99 ${x.applyStartToServedMs?.p99} ms from the request ` +
+    `(after its answer p50 ${x.applyToServedMs.p50} ms p99 ${x.applyToServedMs.p99} ms; n=${x.applyToServedMs.n})`;
   out.push(
-    `propagation apply→served: small p50 ${p.small.applyToServedMs.p50} ms p99 ${p.small.applyToServedMs.p99} ms (n=${p.small.applyToServedMs.n}); ` +
-      `${p.large.services} services / ${p.large.routes} routes p50 ${p.large.applyToServedMs.p50} ms p99 ${p.large.applyToServedMs.p99} ms (n=${p.large.applyToServedMs.n})`,
+    `propagation apply→served: small ${both(p.small)}; ${p.large.services} services / ${p.large.routes} routes ${both(p.large)}`,
   );
   const cp = r.controlPlane;
   out.push(

@@ -80,6 +80,11 @@ describe("npm run bench -- --tiny", () => {
     for (const size of ["small", "large"]) {
       expect(r.propagation[size].timeouts, size).toBe(0);
       expect(isNumber(r.propagation[size].applyToServedMs.p99), size).toBe(true);
+      // From the request: the apply's own time plus the wait after its answer, so never less than the wait.
+      const fromRequest = r.propagation[size].applyStartToServedMs;
+      expect(fromRequest.n, size).toBe(r.propagation[size].applyMs.n);
+      expect(fromRequest.p50, size).toBeGreaterThanOrEqual(r.propagation[size].applyToServedMs.p50);
+      expect(fromRequest.p99, size).toBeGreaterThanOrEqual(r.propagation[size].applyToServedMs.p99);
     }
     expect(isNumber(r.controlPlane.applyAllMs)).toBe(true);
     expect(r.controlPlane.snapshotBytes).toBeGreaterThan(0);
@@ -112,6 +117,25 @@ describe("the before/after tools", () => {
     for (const x of [r.floor.rps, r.flaremesh.rps, r.flaremesh.cpuMsPerRequest, r.pairedProxyShareMsPerRequest])
       expect(isNumber(x)).toBe(true);
   });
+
+  it(
+    "bench/control-plane.mjs applies a mesh in batches, then times single applies to served",
+    { timeout: 240_000 },
+    async () => {
+      const r = (await runTool("bench/control-plane.mjs", ["150", "2"])) as {
+        applyBatchMs: { n: number };
+        singleChangeApplyMs: { n: number; p50: number };
+        applyStartToServedMs: { p50: number };
+        timeouts: number;
+        snapshotBytes: number;
+      };
+      expect(r.applyBatchMs.n).toBe(2);
+      expect(r.singleChangeApplyMs.n).toBe(2);
+      expect(r.timeouts).toBe(0);
+      expect(r.applyStartToServedMs.p50).toBeGreaterThanOrEqual(r.singleChangeApplyMs.p50);
+      expect(r.snapshotBytes).toBeGreaterThan(150 * 1000);
+    },
+  );
 
   it(
     "bench/compare-revisions.mjs builds another commit's proxy and compares it side by side",
