@@ -33,7 +33,9 @@ try {
         applyToServedMs: single.applyToServedMs,
         applyStartToServedMs: single.applyStartToServedMs,
         timeouts: single.timeouts,
-        snapshotBytes: counts.snapshotBytes,
+        snapshotBytes: await control.wholeSnapshotBytes(),
+        // What the proxy received per revision: whole snapshots (its first) and deltas (the changed services).
+        proxyAnswers: counts.answers,
       },
       null,
       2,

@@ -451,8 +451,11 @@ async function measureFlaremesh(upstream, baseHeaders) {
       ),
       lastBatchMs: round(batchResults.at(-1).ms, 1),
       singleChangeApplyMsAtSize: largeProp.applyMs,
-      snapshotBytes: counts.snapshotBytes,
-      note: "applied in batches of 100 Services + 100 HTTPRoutes (the API refuses bodies over 1 MiB); every apply recompiles the whole snapshot",
+      snapshotBytes: await control.wholeSnapshotBytes(),
+      proxyAnswers: counts.answers,
+      note:
+        "applied in batches of 100 Services + 100 HTTPRoutes (the API refuses bodies over 1 MiB); every apply recompiles the whole snapshot; " +
+        "proxyAnswers: what the proxy received per new revision (a whole snapshot first, then deltas with the changed services only)",
     };
     results.propagation.large = {
       services: P.largeServices + 3 + P.scaleRoutes.length,

@@ -156,7 +156,10 @@ export function printTable(r) {
   out.push(
     `control plane: ${cp.services} services / ${cp.routes} routes applied in ${cp.batches} batches, ${cp.applyAllMs} ms total ` +
       `(batch p50 ${cp.applyBatchMs.p50} ms, last ${cp.lastBatchMs} ms); one-resource apply at that size p50 ${cp.singleChangeApplyMsAtSize.p50} ms; ` +
-      `snapshot ${cp.snapshotBytes} bytes (${cp.meshServicesInSnapshot ?? "?"} services, ${cp.meshRoutesInSnapshot ?? "?"} routes in it)`,
+      `snapshot ${cp.snapshotBytes} bytes (${cp.meshServicesInSnapshot ?? "?"} services, ${cp.meshRoutesInSnapshot ?? "?"} routes in it)` +
+      (cp.proxyAnswers
+        ? `; the proxy received ${cp.proxyAnswers.whole} whole snapshot(s) and ${cp.proxyAnswers.delta} deltas (last ${cp.proxyAnswers.lastDeltaBytes} bytes)`
+        : ""),
   );
   const cs = r.coldStart;
   out.push(

@@ -123,7 +123,13 @@ export async function startControl({ adminToken = DEV_ADMIN_TOKEN } = {}) {
     return { ...res, json };
   };
   await waitFor(async () => (await api("GET", "/healthz")).status === 200, 30_000, "control plane healthy");
-  return { ...started, api, adminToken };
+  /** The size of the whole current snapshot, as a proxy without configuration receives it. */
+  const wholeSnapshotBytes = async () => {
+    const body = JSON.stringify({ proxyId: "bench-size", worker: "bench", servedRevision: null });
+    const res = await request(started.port, "127.0.0.1", "/bridge/getSnapshot", { method: "POST", body });
+    return JSON.parse(res.body).snapshot.length;
+  };
+  return { ...started, api, adminToken, wholeSnapshotBytes };
 }
 
 /**

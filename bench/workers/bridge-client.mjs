@@ -7,6 +7,8 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 
 const counts = { getSnapshot: 0, getJwks: 0, reportMetrics: 0, queueSend: 0 };
 let snapshotBytes = 0;
+/** Answers that carried the whole snapshot, and those that carried a delta (only the changed services). */
+const answers = { whole: 0, delta: 0, lastDeltaBytes: 0 };
 
 async function call(env, method, arg) {
   counts[method]++;
@@ -18,7 +20,14 @@ async function call(env, method, arg) {
 export class ProxyApi extends WorkerEntrypoint {
   async getSnapshot(request) {
     const answer = await call(this.env, "getSnapshot", request);
-    if (typeof answer.snapshot === "string") snapshotBytes = answer.snapshot.length;
+    if (typeof answer.snapshot === "string") {
+      snapshotBytes = answer.snapshot.length;
+      answers.whole++;
+    }
+    if (answer.delta !== undefined) {
+      answers.delta++;
+      answers.lastDeltaBytes = JSON.stringify(answer.delta).length;
+    }
     return answer;
   }
   getJwks() {
@@ -45,6 +54,6 @@ export class TelemetryQueue extends WorkerEntrypoint {
 
 export default {
   fetch() {
-    return Response.json({ counts, snapshotBytes });
+    return Response.json({ counts, snapshotBytes, answers });
   },
 };

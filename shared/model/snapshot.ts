@@ -287,6 +287,57 @@ export function parseSnapshotReusing(
   return { snapshot: { ...envelope.data, services: models }, meshText, services };
 }
 
+/**
+ * The next revision from a `SnapshotDelta` (snapshot-parts.ts) and the proxy's validated copy of the revision the
+ * delta starts from: services sent are validated (or reused when their text is unchanged, as in
+ * `parseSnapshotReusing`), services sent as null are the previous ones. Equals `parseSnapshotReusing` on the whole
+ * snapshot (`snapshot-parts.test.ts`); null when the delta is malformed, invalid or for another base revision.
+ */
+export function parseSnapshotDelta(
+  delta: unknown,
+  previous: ValidatedSnapshot,
+  validateService: ServiceValidator = parseServiceModel,
+): ValidatedSnapshot | null {
+  if (typeof delta !== "object" || delta === null) return null;
+  const { from, revision, head, services: sent } = delta as Record<string, unknown>;
+  if (from !== previous.snapshot.revision || typeof head !== "string") return null;
+  if (typeof sent !== "object" || sent === null || Array.isArray(sent)) return null;
+  let headValue: unknown;
+  try {
+    headValue = JSON.parse(head);
+  } catch {
+    return null;
+  }
+  if (typeof headValue !== "object" || headValue === null || Array.isArray(headValue)) return null;
+  const envelope = SnapshotEnvelope.safeParse({ ...headValue, services: {} });
+  if (!envelope.success || envelope.data.revision !== revision) return null;
+  const meshText = JSON.stringify((headValue as { mesh: unknown }).mesh);
+  const reusable = previous.meshText === meshText;
+  const services = new Map<string, { text: string; model: ServiceModel }>();
+  const models: Record<string, ServiceModel> = {};
+  for (const [key, value] of Object.entries(sent)) {
+    const prior = previous.services.get(key);
+    const text = value === null ? prior?.text : value;
+    if (typeof text !== "string") return null;
+    let model: ServiceModel;
+    if (reusable && prior !== undefined && prior.text === text) model = prior.model;
+    else {
+      let parsedJson: unknown;
+      try {
+        parsedJson = JSON.parse(text);
+      } catch {
+        return null;
+      }
+      const parsed = validateService(parsedJson);
+      if (parsed === null) return null;
+      model = parsed;
+    }
+    services.set(key, { text, model });
+    models[key] = model;
+  }
+  return { snapshot: { ...envelope.data, services: models }, meshText, services };
+}
+
 export function serviceKey(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }

@@ -88,6 +88,9 @@ describe("npm run bench -- --tiny", () => {
     }
     expect(isNumber(r.controlPlane.applyAllMs)).toBe(true);
     expect(r.controlPlane.snapshotBytes).toBeGreaterThan(0);
+    // After its first load, the proxy received each new revision as a delta (the changed services only).
+    expect(r.controlPlane.proxyAnswers.delta).toBeGreaterThan(0);
+    expect(r.controlPlane.proxyAnswers.lastDeltaBytes).toBeLessThan(r.controlPlane.snapshotBytes);
     expect(isNumber(r.coldStart.flaremesh.firstResponseMs.p50)).toBe(true);
     expect(r.bundle.minifiedBytes).toBeGreaterThan(0);
     expect(r.targets).toHaveLength(11);
@@ -122,18 +125,21 @@ describe("the before/after tools", () => {
     "bench/control-plane.mjs applies a mesh in batches, then times single applies to served",
     { timeout: 240_000 },
     async () => {
-      const r = (await runTool("bench/control-plane.mjs", ["150", "2"])) as {
+      const r = (await runTool("bench/control-plane.mjs", ["150", "3"])) as {
         applyBatchMs: { n: number };
         singleChangeApplyMs: { n: number; p50: number };
         applyStartToServedMs: { p50: number };
         timeouts: number;
         snapshotBytes: number;
+        proxyAnswers: { delta: number };
       };
       expect(r.applyBatchMs.n).toBe(2);
-      expect(r.singleChangeApplyMs.n).toBe(2);
+      expect(r.singleChangeApplyMs.n).toBe(3);
       expect(r.timeouts).toBe(0);
       expect(r.applyStartToServedMs.p50).toBeGreaterThanOrEqual(r.singleChangeApplyMs.p50);
       expect(r.snapshotBytes).toBeGreaterThan(150 * 1000);
+      // The proxy's first load is whole; each later revision arrives as a delta.
+      expect(r.proxyAnswers.delta).toBeGreaterThanOrEqual(2);
     },
   );
 

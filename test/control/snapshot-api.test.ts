@@ -1,7 +1,7 @@
 // ProxyApi.getSnapshot: the snapshot after a change, null when the proxy is current, heartbeats in /v1/status.
 import { exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { parseSnapshot } from "../../shared/model/snapshot";
+import { parseSnapshot, parseSnapshotDelta, parseSnapshotReusing } from "../../shared/model/snapshot";
 import { ControlPlane } from "../../control/src/durable/control-plane";
 import { checkRequest } from "../../control/src/proxy-api/proxy-api";
 import { applyYaml, callJson, currentRevision, serviceYaml } from "./api";
@@ -56,6 +56,39 @@ describe("ProxyApi.getSnapshot", () => {
     expect(Object.keys(model?.services ?? {})).toContain("default/snap-svc");
   });
 
+  it("sends a proxy that takes deltas only the services changed since its revision", async () => {
+    await applyYaml([serviceYaml("delta-a"), serviceYaml("delta-b")].join("---\n"));
+    const base = await currentRevision();
+    const whole = await waitFor(
+      () => proxy.getSnapshot({ proxyId: "delta", worker: "flaremesh-proxy", servedRevision: null }),
+      (a) => a.revision === base,
+    );
+    const held = parseSnapshotReusing(JSON.parse(whole.snapshot!), null)!;
+    await applyYaml([serviceYaml("delta-b", "http://127.0.0.1:9002"), serviceYaml("delta-c")].join("---\n"));
+    const answer = await waitFor(
+      () => proxy.getSnapshot({ proxyId: "delta", worker: "flaremesh-proxy", servedRevision: base, delta: true }),
+      (a) => a.revision === base + 1,
+    );
+    expect(answer.snapshot).toBeNull();
+    const sent = answer.delta!.services;
+    expect(
+      Object.entries(sent)
+        .filter(([, text]) => text !== null)
+        .map(([key]) => key),
+    ).toEqual(["default/delta-b", "default/delta-c"]);
+    expect(sent["default/delta-a"]).toBeNull();
+    // Applied to the proxy's copy, the delta gives exactly the new revision.
+    const built = parseSnapshotDelta(answer.delta, held)!;
+    const full = await proxy.getSnapshot({ proxyId: "delta-full", worker: "flaremesh-proxy", servedRevision: null });
+    expect(built.snapshot).toEqual(parseSnapshot(JSON.parse(full.snapshot!)));
+    // A proxy that does not ask for deltas, or claims a revision the control plane never made, gets it whole.
+    const plain = await proxy.getSnapshot({ proxyId: "delta", worker: "flaremesh-proxy", servedRevision: base });
+    expect(plain.delta).toBeUndefined();
+    expect(parseSnapshot(JSON.parse(plain.snapshot!))?.revision).toBe(base + 1);
+    const ahead = { proxyId: "delta", worker: "flaremesh-proxy", servedRevision: base + 50, delta: true };
+    expect(typeof (await proxy.getSnapshot(ahead)).snapshot).toBe("string");
+  });
+
   it("reports each proxy and the revision it serves in /v1/status", async () => {
     const revision = await currentRevision();
     await proxy.getSnapshot({ proxyId: "status-old", worker: "flaremesh-proxy", servedRevision: revision - 1 });
@@ -104,6 +137,7 @@ describe("ProxyApi.getSnapshot", () => {
     [{ proxyId: "p", worker: 7, servedRevision: null }],
     [{ proxyId: "p", worker: "w", servedRevision: "3" }],
     [{ proxyId: "p", worker: "w", servedRevision: 1.5 }],
+    [{ proxyId: "p", worker: "w", servedRevision: 1, delta: "yes" }],
   ])("rejects malformed arguments %j", async (args) => {
     // Checked before anything reaches storage. (Called directly: an RPC rejection is also reported by the
     // test pool as an unhandled error of the callee.)

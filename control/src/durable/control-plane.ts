@@ -11,6 +11,7 @@ import { IdentityObject } from "../identity/identity-object";
 import type { ApplyResultItem } from "../plane/apply-plan";
 import { documentName, planApply } from "../plane/apply-plan";
 import { byId, commit, recordEmptyMesh, sameSet, type Stores } from "../plane/commit";
+import { partsFromJson, type SnapshotParts } from "../../../shared/model/snapshot-parts";
 import { introducedProblems, referenceFailure } from "../plane/references";
 import type { PlaneResult } from "../plane/result";
 import { fail, fromMeshError, ok } from "../plane/result";
@@ -66,6 +67,8 @@ export class ControlPlane extends IdentityObject {
    * caller can change the cached objects.
    */
   private resources: ReadonlyMap<string, Resource> | undefined;
+  /** The latest snapshot split per service, each with the revision it last changed in (snapshot-parts.ts). */
+  private parts: SnapshotParts | undefined;
 
   constructor(ctx: DurableObjectState, env: ControlEnv) {
     super(ctx, env);
@@ -201,6 +204,18 @@ export class ControlPlane extends IdentityObject {
     return this.snapshot;
   }
 
+  /**
+   * The current snapshot as parts, for ProxyApi, or null when `known` is already the current revision (the cache of
+   * each control isolate asks every 250 ms: an unchanged mesh costs no copy). After a restart, parts are made from
+   * the stored JSON with every service as changed in the current revision.
+   */
+  snapshotParts(known: number | null): SnapshotParts | null {
+    const snapshot = this.getSnapshot();
+    if (known === snapshot.revision) return null;
+    if (this.parts?.revision !== snapshot.revision) this.parts = partsFromJson(snapshot.json);
+    return this.parts;
+  }
+
   heartbeat(batch: Heartbeat[]): void {
     const beats = sanitizeHeartbeats(batch);
     this.ctx.storage.transactionSync(() => {
@@ -216,11 +231,13 @@ export class ControlPlane extends IdentityObject {
     summary: string,
   ): number {
     const now = new Date().toISOString();
+    const previous = this.parts;
     const committed = this.ctx.storage.transactionSync(() =>
-      commit(this.stores, current, next, { actor, summary, now }),
+      commit(this.stores, current, next, { actor, summary, now }, previous),
     );
     // Only once the transaction has committed: a failed commit leaves storage, and so the cache, as it was.
     this.snapshot = { revision: committed.revision, json: committed.snapshotJson };
+    this.parts = committed.parts;
     this.resources = byId(committed.stored.map(deepFreeze));
     return committed.revision;
   }

@@ -2,6 +2,7 @@
 import type { Resource } from "../../../shared/resources/resource";
 import { resourceId } from "../../../shared/resources/resource";
 import { compileSnapshot } from "../../../shared/compile/index";
+import { partsToJson, toParts, type SnapshotParts } from "../../../shared/model/snapshot-parts";
 import type { ResourceStore } from "../storage/resource-store";
 import type { RevisionStore } from "../storage/revision-store";
 import type { SnapshotStore } from "../storage/snapshot-store";
@@ -23,15 +24,16 @@ export interface Change {
 /**
  * Makes `next` the current set as revision current+1. A resource whose content did not change keeps its
  * stored object (and resourceVersion); a changed or new one gets the revision number as resourceVersion and
- * keeps the creation time of the resource it replaces. Returns the new revision, its snapshot JSON and the
- * stored resource set.
+ * keeps the creation time of the resource it replaces. Returns the new revision, its snapshot (JSON and parts)
+ * and the stored resource set.
  */
 export function commit(
   stores: Stores,
   current: ReadonlyMap<string, Resource>,
   next: ReadonlyMap<string, Resource>,
   change: Change,
-): { revision: number; snapshotJson: string; stored: Resource[] } {
+  previous?: SnapshotParts,
+): { revision: number; snapshotJson: string; parts: SnapshotParts; stored: Resource[] } {
   const revision = stores.revisions.current() + 1;
   const version = String(revision);
   const stored: Resource[] = [];
@@ -52,9 +54,11 @@ export function commit(
   for (const id of deleted) stores.resources.delete(id);
   const entry = { revision, time: change.now, actor: change.actor, summary: change.summary };
   stores.revisions.record(entry, changed, deleted);
-  const snapshotJson = JSON.stringify(compileSnapshot(stored, revision, change.now));
+  // Per service, with the revision each last changed in (`previous`: the current revision's parts, if known).
+  const parts = toParts(compileSnapshot(stored, revision, change.now), previous);
+  const snapshotJson = partsToJson(parts);
   stores.snapshot.write({ revision, json: snapshotJson });
-  return { revision, snapshotJson, stored };
+  return { revision, snapshotJson, parts, stored };
 }
 
 /** Records revision 0, the empty mesh, in a fresh database. */

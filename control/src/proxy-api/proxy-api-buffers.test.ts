@@ -13,8 +13,8 @@ const beat = (proxyId: string, servedRevision: number | null) => ({
 describe("SnapshotCache", () => {
   it("loads once for concurrent callers and reuses the entry within the TTL", async () => {
     let loads = 0;
-    const cache = new SnapshotCache();
-    const load = async () => ({ revision: ++loads, json: "{}" });
+    const cache = new SnapshotCache<{ revision: number }>();
+    const load = async () => ({ revision: ++loads });
     const [a, b] = await Promise.all([cache.get(load, 1000, 250), cache.get(load, 1000, 250)]);
     expect(a).toEqual(b);
     expect(loads).toBe(1);
@@ -26,8 +26,8 @@ describe("SnapshotCache", () => {
 
   it("reloads when a caller has seen a newer revision, and after clear()", async () => {
     let revision = 1;
-    const cache = new SnapshotCache();
-    const load = async () => ({ revision, json: "{}" });
+    const cache = new SnapshotCache<{ revision: number }>();
+    const load = async () => ({ revision });
     await cache.get(load, 1000, 10_000);
     revision = 2;
     expect((await cache.get(load, 1010, 10_000, 2)).revision).toBe(1); // too soon after the last load
@@ -35,6 +35,18 @@ describe("SnapshotCache", () => {
     revision = 3;
     cache.clear();
     expect((await cache.get(load, 1100, 10_000)).revision).toBe(3);
+  });
+
+  it("hands the load its cached value, which an unchanged revision keeps", async () => {
+    const cache = new SnapshotCache<{ revision: number }>();
+    const seen: ({ revision: number } | undefined)[] = [];
+    const load = async (cached: { revision: number } | undefined) => {
+      seen.push(cached);
+      return cached ?? { revision: 1 };
+    };
+    const first = await cache.get(load, 1000, 250);
+    expect(await cache.get(load, 1300, 250)).toBe(first);
+    expect(seen).toEqual([undefined, first]);
   });
 
   it.each([

@@ -8,19 +8,27 @@ import { devFaults } from "./dev-faults";
 import { meshJwksText, meshJwksTextWithin } from "../identity/jwks-cache";
 import { heartbeatBuffer } from "./heartbeat-buffer";
 import { reportDelta } from "../telemetry/shards";
-import { cacheMs, snapshotCache } from "./snapshot-cache";
+import { cacheMs, snapshotCache, type CachedSnapshot } from "./snapshot-cache";
+import { deltaSince, partsToJson, type SnapshotDelta } from "../../../shared/model/snapshot-parts";
 
 export interface SnapshotRequest {
   proxyId: string;
   worker: string;
   /** The revision the proxy serves now, or null before its first load. */
   servedRevision: number | null;
+  /** The proxy can build a revision from a `SnapshotDelta` against the one it serves (absent: send it whole). */
+  delta?: boolean;
 }
 
 export interface SnapshotAnswer {
   revision: number;
-  /** JSON text of a SnapshotModel; null when `servedRevision` is already the current revision. */
+  /**
+   * JSON text of a SnapshotModel; null when `servedRevision` is already the current revision, or when `delta`
+   * carries the revision instead.
+   */
   snapshot: string | null;
+  /** For a proxy that asked for one: only the services changed since its revision (shared/model/snapshot-parts). */
+  delta?: SnapshotDelta;
   /** The mesh JWKS (JSON text) that verifies identity tokens; sent on every poll, off the request path. */
   jwks?: string;
   /** Endpoint health (shared/model/resilience.ts EndpointHealthModel) for the resilience stages; absent when unavailable. */
@@ -33,13 +41,19 @@ const JWKS_WAIT_MS = 500;
 
 export class ProxyApi extends WorkerEntrypoint<ControlEnv> {
   async getSnapshot(request: SnapshotRequest): Promise<SnapshotAnswer> {
-    const { proxyId, worker, servedRevision } = checkRequest(request);
+    const { proxyId, worker, servedRevision, delta } = checkRequest(request);
     if (devFaults.proxyApi === "unreachable") throw new Error("control plane unreachable (development fault)");
     if (devFaults.proxyApi === "invalid")
       return { revision: Number.MAX_SAFE_INTEGER, snapshot: '{"format":"garbage"}' };
     const plane = () => controlPlane(this.env);
     const current = await snapshotCache.get(
-      () => plane().getSnapshot(),
+      async (cached) => {
+        // The object copies the snapshot only when its revision differs from the cached one.
+        const parts = await plane().snapshotParts(cached?.revision ?? null);
+        if (parts !== null) return { revision: parts.revision, parts };
+        if (cached === undefined) throw new Error("the control plane sent no snapshot");
+        return cached;
+      },
       Date.now(),
       cacheMs(this.env.MESH_CONTROL_CACHE_MS),
       servedRevision ?? undefined,
@@ -50,9 +64,8 @@ export class ProxyApi extends WorkerEntrypoint<ControlEnv> {
       this.ctx.waitUntil(heartbeatBuffer.flush((batch) => plane().heartbeat(batch), now));
     }
     const jwks = await meshJwksTextWithin(this.env, JWKS_WAIT_MS, (p) => this.ctx.waitUntil(p));
-    const snapshot = current.revision === servedRevision ? null : current.json;
-    const answer: SnapshotAnswer =
-      jwks === undefined ? { revision: current.revision, snapshot } : { revision: current.revision, snapshot, jwks };
+    const answer: SnapshotAnswer = { revision: current.revision, ...snapshotFor(current, servedRevision, delta) };
+    if (jwks !== undefined) answer.jwks = jwks;
     // Resilience (additive): ejections the proxy reports go to the HealthChecker in the background; endpoint
     // health rides along with every answer (control/src/health).
     const ejections = (request as { ejections?: unknown }).ejections;
@@ -77,9 +90,22 @@ export class ProxyApi extends WorkerEntrypoint<ControlEnv> {
   }
 }
 
+/** Nothing for a current proxy; only what changed for one that can take a delta; else the whole snapshot. */
+function snapshotFor(
+  current: CachedSnapshot,
+  served: number | null,
+  acceptsDelta: boolean,
+): Pick<SnapshotAnswer, "snapshot" | "delta"> {
+  if (current.revision === served) return { snapshot: null };
+  const delta = acceptsDelta && served !== null ? deltaSince(current.parts, served) : null;
+  if (delta !== null) return { snapshot: null, delta };
+  current.json ??= partsToJson(current.parts);
+  return { snapshot: current.json };
+}
+
 /** RPC callers are other Workers, but their arguments are still checked before they reach storage. */
-export function checkRequest(request: unknown): SnapshotRequest {
-  const { proxyId, worker, servedRevision } = (
+export function checkRequest(request: unknown): SnapshotRequest & { delta: boolean } {
+  const { proxyId, worker, servedRevision, delta } = (
     typeof request === "object" && request !== null ? request : {}
   ) as Record<string, unknown>;
   if (typeof proxyId !== "string" || proxyId.length === 0 || proxyId.length > MAX_ID_CHARS) {
@@ -91,5 +117,6 @@ export function checkRequest(request: unknown): SnapshotRequest {
   if (servedRevision !== null && !(typeof servedRevision === "number" && Number.isSafeInteger(servedRevision))) {
     throw new TypeError("getSnapshot: servedRevision must be an integer or null");
   }
-  return { proxyId, worker, servedRevision };
+  if (delta !== undefined && typeof delta !== "boolean") throw new TypeError("getSnapshot: delta must be a boolean");
+  return { proxyId, worker, servedRevision, delta: delta === true };
 }

@@ -9,11 +9,15 @@ export interface SnapshotRequest {
   servedRevision: number | null;
   /** Additive (resilience): this isolate's outlier ejections, destination key → ejections, reported in the background. */
   ejections?: Record<string, RemoteEjectionModel[]>;
+  /** The proxy takes a delta against `servedRevision` (only the services changed since). */
+  delta?: boolean;
 }
 export interface SnapshotAnswer {
   revision: number;
-  /** JSON text of a SnapshotModel, or null when `servedRevision` is already current. */
+  /** JSON text of a SnapshotModel, or null when `servedRevision` is already current or `delta` is sent instead. */
   snapshot: string | null;
+  /** A SnapshotDelta (shared/model/snapshot-parts.ts) against `servedRevision`; validated on receipt. */
+  delta?: unknown;
   /** Additive (resilience): endpoint health (EndpointHealthModel), not part of a revision; validated on receipt. */
   health?: unknown;
   /** Additive (security): the mesh JWKS (JSON text) that verifies `x-mesh-identity` tokens. */

@@ -1,6 +1,6 @@
 // The isolate's configuration: last good compiled snapshot in a module global, refreshed in the background.
 import { MeshError } from "../../../../shared/errors";
-import { parseSnapshotReusing, type ValidatedSnapshot } from "../../../../shared/model/snapshot";
+import { parseSnapshotDelta, parseSnapshotReusing, type ValidatedSnapshot } from "../../../../shared/model/snapshot";
 import { validateService } from "../../../../shared/model/validate-service";
 import type { ProxyEnv, SnapshotAnswer } from "../env";
 import { compileConfig, type CompiledConfig } from "./compiled";
@@ -30,6 +30,8 @@ interface CacheState {
   failures: number;
   /** No new load before this time after a failure (ms). */
   retryAt: number;
+  /** Ask for whole snapshots only: set after a delta could not be applied, cleared by the next good load. */
+  wholeOnly: boolean;
 }
 
 const state: CacheState = {
@@ -41,6 +43,7 @@ const state: CacheState = {
   loading: null,
   failures: 0,
   retryAt: 0,
+  wholeOnly: false,
 };
 
 /**
@@ -107,6 +110,8 @@ async function loadOnce(env: ProxyEnv): Promise<boolean> {
         proxyId: state.proxyId,
         worker: WORKER_NAME,
         servedRevision: served,
+        // Against the revision served, the control plane then sends only the services that changed.
+        delta: !state.wholeOnly && state.validated !== null,
         ...(report === null ? {} : { ejections: report.ejections }),
       }),
       LOAD_TIMEOUT_MS,
@@ -128,6 +133,7 @@ async function loadOnce(env: ProxyEnv): Promise<boolean> {
     state.checkedAt = Date.now();
     state.failures = 0;
     state.retryAt = 0;
+    state.wholeOnly = false;
     return next !== null;
   } catch (err) {
     state.failures++;
@@ -143,6 +149,17 @@ async function loadOnce(env: ProxyEnv): Promise<boolean> {
 
 /** The newly compiled config, or null when the served one is still current. Throws when the answer is unusable. */
 function accept(answer: SnapshotAnswer, served: number | null): CompiledConfig | null {
+  if (answer.snapshot === null && answer.delta !== undefined && state.validated !== null) {
+    const validated = parseSnapshotDelta(answer.delta, state.validated, validateService);
+    if (validated === null || validated.snapshot.revision !== answer.revision) {
+      // The next load asks for the whole snapshot instead.
+      state.wholeOnly = true;
+      throw new Error(`revision ${answer.revision}: the delta from revision ${served} could not be applied`);
+    }
+    const compiled = compileConfig(validated.snapshot);
+    state.validated = validated;
+    return compiled;
+  }
   if (answer.snapshot === null) {
     if (served !== null && answer.revision === served) return null;
     throw new Error(`control plane sent no snapshot for revision ${answer.revision}`);
