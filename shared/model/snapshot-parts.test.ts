@@ -13,9 +13,11 @@ const resources = loadResources(
   B.VIRTUAL_SERVICE_REVIEWS_TEST_V2,
 );
 
+const generatedAt = (revision: number) => new Date(Date.UTC(2026, 10, 27, 0, 0, revision)).toISOString();
+
 /** Revision `revision` of the Bookinfo mesh, edited by `edit` (a deep copy, as the control plane compiles it). */
 function snapshotAt(revision: number, edit?: (s: SnapshotModel) => void): SnapshotModel {
-  const s = structuredClone(compileSnapshot(resources, revision, "2026-11-27T00:00:00.000Z"));
+  const s = structuredClone(compileSnapshot(resources, revision, generatedAt(revision)));
   edit?.(s);
   return s;
 }
@@ -59,17 +61,33 @@ describe("snapshot parts", () => {
       }),
       two,
     );
-    const fromTwo = deltaSince(three, 2)!;
+    const fromTwo = deltaSince(three, 2, generatedAt(2))!;
     expect(fromTwo.services["default/ratings"]).toBeNull();
     expect("default/details" in fromTwo.services).toBe(false);
     expect(Object.values(fromTwo.services).every((v) => v === null)).toBe(true);
-    const fromOne = deltaSince(three, 1)!;
+    const fromOne = deltaSince(three, 1, generatedAt(1))!;
     expect(fromOne.services["default/ratings"]).toBe(three.services.get("default/ratings")!.text);
     expect(fromOne.services["default/reviews"]).toBeNull();
     // A proxy that is current, or claims a revision the parts do not know, gets no delta.
-    expect(deltaSince(three, 3)).toBeNull();
-    expect(deltaSince(three, 7)).toBeNull();
-    expect(deltaSince(three, -1)).toBeNull();
+    expect(deltaSince(three, 3, generatedAt(3))).toBeNull();
+    expect(deltaSince(three, 7, generatedAt(7))).toBeNull();
+    expect(deltaSince(three, -1, generatedAt(-1))).toBeNull();
+  });
+
+  it("give no delta to a proxy whose revision comes from another history", () => {
+    const one = toParts(snapshotAt(1), undefined);
+    const two = toParts(snapshotAt(2, relabel("default/ratings", "a")), one);
+    // Same number, other generatedAt: e.g. a control plane whose storage was reset and counted up again.
+    expect(deltaSince(two, 1, "2020-01-01T00:00:00.000Z")).toBeNull();
+    expect(deltaSince(two, 1, null)).toBeNull();
+    // Parts made without history (a restarted control plane) send a proxy older than them every service.
+    const restarted = partsFromJson(partsToJson(two));
+    expect(restarted.base).toBe(2);
+    const three = toParts(snapshotAt(3, relabel("default/details", "b")), restarted);
+    const old = deltaSince(three, 1, "anything")!;
+    expect(Object.values(old.services).every((text) => text !== null)).toBe(true);
+    expect(deltaSince(three, 2, "not revision 2's")).toBeNull();
+    expect(Object.values(deltaSince(three, 2, generatedAt(2))!.services).filter((t) => t !== null)).toHaveLength(2);
   });
 });
 
@@ -90,7 +108,7 @@ describe("parseSnapshotDelta", () => {
     const before = toParts(snapshotAt(1), undefined);
     const after = toParts(snapshotAt(2, edit), before);
     const held = validated(before);
-    const fromDelta = parseSnapshotDelta(deltaSince(after, 1), held)!;
+    const fromDelta = parseSnapshotDelta(deltaSince(after, 1, generatedAt(1)), held)!;
     const fromFull = parseSnapshotReusing(JSON.parse(partsToJson(after)), held)!;
     expect(fromDelta).toEqual(fromFull);
     // Like a full load, a delta keeps the held model of a service whose text and mesh settings are unchanged.
@@ -104,7 +122,7 @@ describe("parseSnapshotDelta", () => {
     const before = toParts(snapshotAt(1), undefined);
     const after = toParts(snapshotAt(2, relabel("default/reviews", "x")), before);
     const held = validated(before);
-    const delta = deltaSince(after, 1)!;
+    const delta = deltaSince(after, 1, generatedAt(1))!;
     expect(parseSnapshotDelta(delta, held)).not.toBeNull();
     expect(parseSnapshotDelta({ ...delta, from: 0 }, held)).toBeNull();
     expect(parseSnapshotDelta({ ...delta, revision: 3 }, held)).toBeNull();

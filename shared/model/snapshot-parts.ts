@@ -17,6 +17,13 @@ export interface SnapshotParts {
   revision: number;
   head: string;
   services: ReadonlyMap<string, ServicePart>;
+  /** The first revision these parts know the history from: every `since` is at least `base`. */
+  base: number;
+  /**
+   * `generatedAt` of each revision from `base` on. A proxy's revision number alone does not say which history it
+   * came from (a control plane whose storage was reset counts again): its `generatedAt` must match too.
+   */
+  generated: ReadonlyMap<number, string>;
 }
 
 /**
@@ -33,14 +40,31 @@ export interface SnapshotDelta {
 /** The parts of a newly compiled snapshot; services whose text equals the previous revision's keep their `since`. */
 export function toParts(snapshot: SnapshotModel, previous: SnapshotParts | undefined): SnapshotParts {
   const { services, ...rest } = snapshot;
+  // Parts of another history (the previous revision is not the one before) share nothing with these.
+  const prev = previous !== undefined && previous.revision < snapshot.revision ? previous : undefined;
   const parts = new Map<string, ServicePart>();
   for (const [key, model] of Object.entries(services)) {
     const text = JSON.stringify(model);
-    const prior = previous?.services.get(key);
+    const prior = prev?.services.get(key);
     parts.set(key, prior !== undefined && prior.text === text ? prior : { text, since: snapshot.revision });
   }
-  return { revision: snapshot.revision, head: JSON.stringify(rest), services: parts };
+  const generated = new Map(prev?.generated ?? []);
+  generated.set(snapshot.revision, snapshot.generatedAt);
+  // Bounded: a proxy further behind than this gets the whole snapshot.
+  for (const revision of generated.keys()) {
+    if (generated.size <= MAX_KNOWN_REVISIONS) break;
+    generated.delete(revision);
+  }
+  return {
+    revision: snapshot.revision,
+    head: JSON.stringify(rest),
+    services: parts,
+    base: prev?.base ?? snapshot.revision,
+    generated,
+  };
 }
+
+const MAX_KNOWN_REVISIONS = 10_000;
 
 /** The parts of a stored snapshot's JSON, with no history: every service counts as changed in its revision. */
 export function partsFromJson(json: string): SnapshotParts {
@@ -57,11 +81,13 @@ export function partsToJson(parts: SnapshotParts): string {
 }
 
 /**
- * The delta for a proxy serving `from`, or null when the parts cannot describe it: `from` must be older than the
- * parts' revision (a proxy that claims a newer one — a reset control plane — gets the whole snapshot).
+ * The delta for a proxy serving `from`, generated at `fromGeneratedAt`, or null when the parts cannot describe it
+ * (the proxy then gets the whole snapshot): `from` must be older than the parts' revision, and — unless it predates
+ * what the parts know, when every service is sent anyway — be the revision of this history that the parts recorded.
  */
-export function deltaSince(parts: SnapshotParts, from: number): SnapshotDelta | null {
+export function deltaSince(parts: SnapshotParts, from: number, fromGeneratedAt: string | null): SnapshotDelta | null {
   if (!Number.isSafeInteger(from) || from < 0 || from >= parts.revision) return null;
+  if (from >= parts.base && parts.generated.get(from) !== fromGeneratedAt) return null;
   const services: Record<string, string | null> = {};
   for (const [key, part] of parts.services) services[key] = part.since > from ? part.text : null;
   return { from, revision: parts.revision, head: parts.head, services };

@@ -65,8 +65,9 @@ describe("ProxyApi.getSnapshot", () => {
     );
     const held = parseSnapshotReusing(JSON.parse(whole.snapshot!), null)!;
     await applyYaml([serviceYaml("delta-b", "http://127.0.0.1:9002"), serviceYaml("delta-c")].join("---\n"));
+    const served = { servedRevision: base, servedGeneratedAt: held.snapshot.generatedAt };
     const answer = await waitFor(
-      () => proxy.getSnapshot({ proxyId: "delta", worker: "flaremesh-proxy", servedRevision: base, delta: true }),
+      () => proxy.getSnapshot({ proxyId: "delta", worker: "flaremesh-proxy", ...served, delta: true }),
       (a) => a.revision === base + 1,
     );
     expect(answer.snapshot).toBeNull();
@@ -87,6 +88,10 @@ describe("ProxyApi.getSnapshot", () => {
     expect(parseSnapshot(JSON.parse(plain.snapshot!))?.revision).toBe(base + 1);
     const ahead = { proxyId: "delta", worker: "flaremesh-proxy", servedRevision: base + 50, delta: true };
     expect(typeof (await proxy.getSnapshot(ahead)).snapshot).toBe("string");
+    // Same revision number from another history (another generatedAt): whole.
+    const other = { ...served, servedGeneratedAt: "2001-01-01T00:00:00.000Z" };
+    const elsewhere = await proxy.getSnapshot({ proxyId: "delta", worker: "flaremesh-proxy", ...other, delta: true });
+    expect([elsewhere.delta, typeof elsewhere.snapshot]).toEqual([undefined, "string"]);
   });
 
   it("reports each proxy and the revision it serves in /v1/status", async () => {
@@ -138,6 +143,7 @@ describe("ProxyApi.getSnapshot", () => {
     [{ proxyId: "p", worker: "w", servedRevision: "3" }],
     [{ proxyId: "p", worker: "w", servedRevision: 1.5 }],
     [{ proxyId: "p", worker: "w", servedRevision: 1, delta: "yes" }],
+    [{ proxyId: "p", worker: "w", servedRevision: 1, servedGeneratedAt: 5 }],
   ])("rejects malformed arguments %j", async (args) => {
     // Checked before anything reaches storage. (Called directly: an RPC rejection is also reported by the
     // test pool as an unhandled error of the callee.)

@@ -231,7 +231,9 @@ export class ControlPlane extends IdentityObject {
     summary: string,
   ): number {
     const now = new Date().toISOString();
-    const previous = this.parts;
+    // The current revision's parts (made from the stored snapshot after a restart), so that services keep the
+    // revision they last changed in across restarts of the object.
+    const previous = this.snapshotParts(null) ?? undefined;
     const committed = this.ctx.storage.transactionSync(() =>
       commit(this.stores, current, next, { actor, summary, now }, previous),
     );

@@ -18,6 +18,8 @@ export interface SnapshotRequest {
   servedRevision: number | null;
   /** The proxy can build a revision from a `SnapshotDelta` against the one it serves (absent: send it whole). */
   delta?: boolean;
+  /** `generatedAt` of the revision served: a delta is only for a proxy whose revision is of this history. */
+  servedGeneratedAt?: string | null;
 }
 
 export interface SnapshotAnswer {
@@ -41,7 +43,7 @@ const JWKS_WAIT_MS = 500;
 
 export class ProxyApi extends WorkerEntrypoint<ControlEnv> {
   async getSnapshot(request: SnapshotRequest): Promise<SnapshotAnswer> {
-    const { proxyId, worker, servedRevision, delta } = checkRequest(request);
+    const { proxyId, worker, servedRevision, delta, servedGeneratedAt } = checkRequest(request);
     if (devFaults.proxyApi === "unreachable") throw new Error("control plane unreachable (development fault)");
     if (devFaults.proxyApi === "invalid")
       return { revision: Number.MAX_SAFE_INTEGER, snapshot: '{"format":"garbage"}' };
@@ -64,7 +66,8 @@ export class ProxyApi extends WorkerEntrypoint<ControlEnv> {
       this.ctx.waitUntil(heartbeatBuffer.flush((batch) => plane().heartbeat(batch), now));
     }
     const jwks = await meshJwksTextWithin(this.env, JWKS_WAIT_MS, (p) => this.ctx.waitUntil(p));
-    const answer: SnapshotAnswer = { revision: current.revision, ...snapshotFor(current, servedRevision, delta) };
+    const served = { revision: servedRevision, generatedAt: servedGeneratedAt, delta };
+    const answer: SnapshotAnswer = { revision: current.revision, ...snapshotFor(current, served) };
     if (jwks !== undefined) answer.jwks = jwks;
     // Resilience (additive): ejections the proxy reports go to the HealthChecker in the background; endpoint
     // health rides along with every answer (control/src/health).
@@ -93,19 +96,19 @@ export class ProxyApi extends WorkerEntrypoint<ControlEnv> {
 /** Nothing for a current proxy; only what changed for one that can take a delta; else the whole snapshot. */
 function snapshotFor(
   current: CachedSnapshot,
-  served: number | null,
-  acceptsDelta: boolean,
+  served: { revision: number | null; generatedAt: string | null; delta: boolean },
 ): Pick<SnapshotAnswer, "snapshot" | "delta"> {
-  if (current.revision === served) return { snapshot: null };
-  const delta = acceptsDelta && served !== null ? deltaSince(current.parts, served) : null;
+  if (current.revision === served.revision) return { snapshot: null };
+  const delta =
+    served.delta && served.revision !== null ? deltaSince(current.parts, served.revision, served.generatedAt) : null;
   if (delta !== null) return { snapshot: null, delta };
   current.json ??= partsToJson(current.parts);
   return { snapshot: current.json };
 }
 
 /** RPC callers are other Workers, but their arguments are still checked before they reach storage. */
-export function checkRequest(request: unknown): SnapshotRequest & { delta: boolean } {
-  const { proxyId, worker, servedRevision, delta } = (
+export function checkRequest(request: unknown): SnapshotRequest & { delta: boolean; servedGeneratedAt: string | null } {
+  const { proxyId, worker, servedRevision, delta, servedGeneratedAt } = (
     typeof request === "object" && request !== null ? request : {}
   ) as Record<string, unknown>;
   if (typeof proxyId !== "string" || proxyId.length === 0 || proxyId.length > MAX_ID_CHARS) {
@@ -118,5 +121,9 @@ export function checkRequest(request: unknown): SnapshotRequest & { delta: boole
     throw new TypeError("getSnapshot: servedRevision must be an integer or null");
   }
   if (delta !== undefined && typeof delta !== "boolean") throw new TypeError("getSnapshot: delta must be a boolean");
-  return { proxyId, worker, servedRevision, delta: delta === true };
+  const generated = servedGeneratedAt ?? null;
+  if (generated !== null && (typeof generated !== "string" || generated.length > MAX_ID_CHARS)) {
+    throw new TypeError("getSnapshot: servedGeneratedAt must be a string or null");
+  }
+  return { proxyId, worker, servedRevision, delta: delta === true, servedGeneratedAt: generated };
 }

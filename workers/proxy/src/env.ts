@@ -11,6 +11,8 @@ export interface SnapshotRequest {
   ejections?: Record<string, RemoteEjectionModel[]>;
   /** The proxy takes a delta against `servedRevision` (only the services changed since). */
   delta?: boolean;
+  /** `generatedAt` of the served revision, which a delta must start from (same number, same history). */
+  servedGeneratedAt?: string | null;
 }
 export interface SnapshotAnswer {
   revision: number;

@@ -112,6 +112,7 @@ async function loadOnce(env: ProxyEnv): Promise<boolean> {
         servedRevision: served,
         // Against the revision served, the control plane then sends only the services that changed.
         delta: !state.wholeOnly && state.validated !== null,
+        servedGeneratedAt: state.current?.generatedAt ?? null,
         ...(report === null ? {} : { ejections: report.ejections }),
       }),
       LOAD_TIMEOUT_MS,
