@@ -1,7 +1,13 @@
 // Finds the first route of a compiled table that matches a request (first in list order wins).
 import type { RouteModel } from "../model/snapshot";
 import { matchKeyValue, matchPath, matchString } from "./matchers";
-import { firstSegment, type CompiledMatch, type CompiledRoute, type CompiledRouteTable } from "./route-table";
+import {
+  firstSegment,
+  type CompiledMatch,
+  type CompiledRoute,
+  type CompiledRouteTable,
+  type Entry,
+} from "./route-table";
 
 /** What matching needs to know about a request; no runtime types, so it is testable with plain data. */
 export interface RequestFacts {
@@ -31,7 +37,7 @@ export interface RouteMatch {
   prefixMatched: PrefixMatched | null;
 }
 
-const NONE: readonly number[] = [];
+const NONE: readonly Entry[] = [];
 
 /** Optional instrumentation: how many (route, match) candidates a lookup verified (tests, benchmarks). */
 export interface MatchStats {
@@ -42,31 +48,41 @@ export function matchRoute(table: CompiledRouteTable, req: RequestFacts, stats?:
   if (table.candidates.length === 0) return null;
   const lowerPath = req.path.toLowerCase();
   const segment = firstSegment(lowerPath);
-  const a = table.exact.get(lowerPath) ?? NONE;
-  const b = segment === null ? NONE : (table.segment.get(segment) ?? NONE);
-  const c = table.fallback;
-  let host: string | null = null;
-  // Merge three sorted id lists; the first id that verifies is the first matching (route, match) pair.
-  for (let i = 0, j = 0, k = 0; i < a.length || j < b.length || k < c.length;) {
-    const x = i < a.length ? a[i]! : Infinity;
-    const y = j < b.length ? b[j]! : Infinity;
-    const z = k < c.length ? c[k]! : Infinity;
-    let id: number;
-    if (x <= y && x <= z) {
-      id = x;
-      i++;
-    } else if (y <= z) {
-      id = y;
-      j++;
-    } else {
-      id = z;
-      k++;
+  const { lookup } = table;
+  // One map probe: the segment's bucket holds the exact paths under it as well as its prefix conditions.
+  let a = NONE;
+  let b = NONE;
+  if (segment === null) a = lookup.exactOther.get(lowerPath) ?? NONE;
+  else {
+    const bucket = lookup.bySegment.get(segment);
+    if (bucket !== undefined) {
+      b = bucket.prefix;
+      if (bucket.exactMap !== null) a = bucket.exactMap.get(lowerPath) ?? NONE;
+      else {
+        const paths = bucket.exactPaths;
+        for (let i = 0; i < paths.length; i++) {
+          if (paths[i] === lowerPath) {
+            a = bucket.exactEntries[i]!;
+            break;
+          }
+        }
+      }
     }
-    const cand = table.candidates[id]!;
+  }
+  const c = lookup.fallback;
+  let host: string | null = null;
+  // Merge three lists sorted by id; the first entry that verifies is the first matching (route, match) pair.
+  for (let i = 0, j = 0, k = 0; i < a.length || j < b.length || k < c.length;) {
+    const x = i < a.length ? a[i]!.id : Infinity;
+    const y = j < b.length ? b[j]!.id : Infinity;
+    const z = k < c.length ? c[k]!.id : Infinity;
+    let entry: Entry;
+    if (x <= y && x <= z) entry = a[i++]!;
+    else if (y <= z) entry = b[j++]!;
+    else entry = c[k++]!;
     if (stats !== undefined) stats.examined++;
-    const compiled = table.routes[cand.route]!;
-    if (cand.match === -1) return { route: compiled.route, compiled, matchIndex: -1, prefixMatched: null };
-    const m = compiled.matches[cand.match]!;
+    const { compiled, match: m } = entry;
+    if (m === null) return { route: compiled.route, compiled, matchIndex: -1, prefixMatched: null };
     if (m.authority !== null && host === null) host = hostWithoutPort(req.authority);
     const consumed = verify(m, req, lowerPath, host);
     if (consumed === -1) continue;
@@ -74,7 +90,7 @@ export function matchRoute(table: CompiledRouteTable, req: RequestFacts, stats?:
       m.path !== null && (m.path.type === "PathPrefix" || m.path.type === "Prefix")
         ? { value: req.path.slice(0, consumed), segmentWise: m.path.type === "PathPrefix" }
         : null;
-    return { route: compiled.route, compiled, matchIndex: cand.match, prefixMatched };
+    return { route: compiled.route, compiled, matchIndex: entry.matchIndex, prefixMatched };
   }
   return null;
 }

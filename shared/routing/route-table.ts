@@ -48,7 +48,38 @@ export interface CompiledRouteTable {
   fallback: number[];
   /** Conditions that can never match (e.g. a regex JavaScript cannot compile), for logs. */
   problems: string[];
+  /** The same buckets arranged for `matchRoute`: one map probe per request, candidates by reference. */
+  lookup: Lookup;
 }
+
+/** A candidate with what verifying it needs, so that a lookup does not go id → candidate → route → match. */
+export interface Entry {
+  /** Position in `candidates`: the precedence order. */
+  id: number;
+  compiled: CompiledRoute;
+  /** Null for a route without matches. */
+  match: CompiledMatch | null;
+  matchIndex: number;
+}
+
+/** Everything filed under one first path segment: exact paths that start with it and its prefix conditions. */
+export interface Bucket {
+  /** Exact paths (lower-cased) and their entries, side by side; a map instead when there are many. */
+  exactPaths: string[];
+  exactEntries: Entry[][];
+  exactMap: Map<string, Entry[]> | null;
+  prefix: Entry[];
+}
+
+export interface Lookup {
+  bySegment: Map<string, Bucket>;
+  /** Exact paths without a first segment (not starting with `/`). */
+  exactOther: Map<string, Entry[]>;
+  fallback: Entry[];
+}
+
+/** Beyond this many exact paths under one segment, a bucket looks them up in a map. */
+const LINEAR_EXACT = 8;
 
 export function compileRouteTable(service: ServiceModel): CompiledRouteTable {
   const table: CompiledRouteTable = {
@@ -58,6 +89,7 @@ export function compileRouteTable(service: ServiceModel): CompiledRouteTable {
     segment: new Map(),
     fallback: [],
     problems: [],
+    lookup: { bySegment: new Map(), exactOther: new Map(), fallback: [] },
   };
   service.routes.forEach((route, index) => {
     const matches = route.matches.map((m, j) => compileMatch(m, `${route.id} matches[${j}]`, table.problems));
@@ -74,7 +106,40 @@ export function compileRouteTable(service: ServiceModel): CompiledRouteTable {
     }
     matches.forEach((m, j) => addCandidate(table, { route: index, match: j }, m.path));
   });
+  buildLookup(table);
   return table;
+}
+
+function buildLookup(table: CompiledRouteTable): void {
+  const entries = table.candidates.map((c, id): Entry => {
+    const compiled = table.routes[c.route]!;
+    return { id, compiled, match: c.match === -1 ? null : compiled.matches[c.match]!, matchIndex: c.match };
+  });
+  const of = (ids: number[]) => ids.map((id) => entries[id]!);
+  const { bySegment, exactOther } = table.lookup;
+  const bucket = (segment: string): Bucket => {
+    let b = bySegment.get(segment);
+    if (b === undefined) {
+      b = { exactPaths: [], exactEntries: [], exactMap: null, prefix: [] };
+      bySegment.set(segment, b);
+    }
+    return b;
+  };
+  for (const [segment, ids] of table.segment) bucket(segment).prefix = of(ids);
+  for (const [path, ids] of table.exact) {
+    const segment = firstSegment(path);
+    if (segment === null) {
+      exactOther.set(path, of(ids));
+      continue;
+    }
+    const b = bucket(segment);
+    b.exactPaths.push(path);
+    b.exactEntries.push(of(ids));
+  }
+  for (const b of bySegment.values()) {
+    if (b.exactPaths.length > LINEAR_EXACT) b.exactMap = new Map(b.exactPaths.map((p, i) => [p, b.exactEntries[i]!]));
+  }
+  table.lookup.fallback = of(table.fallback);
 }
 
 function compileMatch(m: RouteMatchModel, where: string, problems: string[]): CompiledMatch {
