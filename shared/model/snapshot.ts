@@ -273,14 +273,8 @@ export function parseSnapshotReusing(
   const models: Record<string, ServiceModel> = {};
   for (const [key, service] of Object.entries(raw.services)) {
     const text = JSON.stringify(service);
-    const prior = reusable?.get(key);
-    let model: ServiceModel;
-    if (prior !== undefined && prior.text === text) model = prior.model;
-    else {
-      const parsed = validateService(service);
-      if (parsed === null) return null;
-      model = parsed;
-    }
+    const model = heldOrValidated(reusable?.get(key), text, () => service, validateService);
+    if (model === null) return null;
     services.set(key, { text, model });
     models[key] = model;
   }
@@ -319,23 +313,32 @@ export function parseSnapshotDelta(
     const prior = previous.services.get(key);
     const text = value === null ? prior?.text : value;
     if (typeof text !== "string") return null;
-    let model: ServiceModel;
-    if (reusable && prior !== undefined && prior.text === text) model = prior.model;
-    else {
-      let parsedJson: unknown;
-      try {
-        parsedJson = JSON.parse(text);
-      } catch {
-        return null;
-      }
-      const parsed = validateService(parsedJson);
-      if (parsed === null) return null;
-      model = parsed;
-    }
+    const model = heldOrValidated(reusable ? prior : undefined, text, () => jsonOrUndefined(text), validateService);
+    if (model === null) return null;
     services.set(key, { text, model });
     models[key] = model;
   }
   return { snapshot: { ...envelope.data, services: models }, meshText, services };
+}
+
+/** The model held for a service whose JSON text is unchanged; else its value validated (null when invalid). */
+function heldOrValidated(
+  prior: { text: string; model: ServiceModel } | undefined,
+  text: string,
+  value: () => unknown,
+  validateService: ServiceValidator,
+): ServiceModel | null {
+  if (prior !== undefined && prior.text === text) return prior.model;
+  return validateService(value());
+}
+
+/** Not JSON: undefined, which no service model accepts. */
+function jsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 export function serviceKey(namespace: string, name: string): string {
