@@ -27,6 +27,42 @@ function oldest<T extends Resource>(list: T[]): T | undefined {
 }
 
 /**
+ * A Service's compiled model, kept with the documents it was compiled from (by identity). The control plane keeps
+ * unchanged resources as the same objects from one apply to the next, so an apply recompiles only the Services its
+ * documents touch — unless it changes what every Service depends on (`SharedInputs`). Held models are frozen: the
+ * snapshots that share them cannot change them.
+ */
+const compiledModels = new WeakMap<object, { shared: SharedInputs; inputs: readonly unknown[]; model: ServiceModel }>();
+
+interface SharedInputs {
+  items: readonly unknown[];
+  serviceKeys: string;
+}
+let lastShared: SharedInputs | null = null;
+
+/** The previous compile's token when these inputs are the same objects, else a new one. */
+function sharedInputs(items: readonly unknown[], serviceKeys: string): SharedInputs {
+  if (lastShared !== null && lastShared.serviceKeys === serviceKeys && sameItems(lastShared.items, items))
+    return lastShared;
+  lastShared = { items, serviceKeys };
+  return lastShared;
+}
+
+function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+/**
  * Pure: the same resources, revision and time always give the same snapshot. Expects a set that passed
  * validateDocuments and checkReferences; on an inconsistent set it still produces a valid snapshot
  * (unresolvable references are dropped, and of two claimants the oldest wins).
@@ -52,12 +88,28 @@ export function compileSnapshot(resources: Resource[], revision: number, generat
     if (key !== undefined) rulesOf.set(key, [...(rulesOf.get(key) ?? []), d]);
   }
 
+  // What every Service's model may depend on besides its own documents: the mesh defaults, the policies that
+  // select Services by scope, and the set of Services (hosts and backends resolve against it).
+  const policyKinds = ["PeerAuthentication", "RequestAuthentication", "AuthorizationPolicy"] as const;
+  const shared = sharedInputs(
+    [meshConfig, ...trafficPolicies, ...policyKinds.flatMap((kind): unknown[] => ofKind(resources, kind))],
+    [...serviceKeys].join("\n"),
+  );
+
   const services: Record<string, ServiceModel> = {};
   for (const svc of serviceResources) {
     const key = `${svc.metadata.namespace}/${svc.metadata.name}`;
+    const dr = oldest(rulesOf.get(key) ?? []);
+    const attached = routesOf.get(key) ?? [];
+    const vs = oldest(virtualServicesOf.get(key) ?? []);
+    const inputs = [svc, dr, vs, ...attached];
+    const held = compiledModels.get(svc);
+    if (held !== undefined && held.shared === shared && sameItems(held.inputs, inputs)) {
+      services[key] = held.model;
+      continue;
+    }
     const model = compileService(svc);
 
-    const dr = oldest(rulesOf.get(key) ?? []);
     const fromRule = dr !== undefined ? compileDestinationRule(dr) : { subsets: {}, resilience: {} };
     const fromPolicies = compileTrafficPolicies(trafficPolicies, model);
     model.subsets = fromRule.subsets;
@@ -74,8 +126,6 @@ export function compileSnapshot(resources: Resource[], revision: number, generat
     if (loadBalancer !== undefined) policy.loadBalancer = loadBalancer;
     model.policy = policy;
 
-    const attached = routesOf.get(key) ?? [];
-    const vs = oldest(virtualServicesOf.get(key) ?? []);
     if (attached.length > 0) {
       model.routes = compileHttpRoutes(attached, key).map((r) => ({
         ...r,
@@ -89,7 +139,8 @@ export function compileSnapshot(resources: Resource[], revision: number, generat
     } else {
       model.routes = [defaultRoute(key)];
     }
-    services[key] = model;
+    services[key] = deepFreeze(model);
+    compiledModels.set(svc, { shared, inputs, model });
   }
 
   const mesh = compileMeshConfig(meshConfig);

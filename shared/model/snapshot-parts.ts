@@ -37,6 +37,19 @@ export interface SnapshotDelta {
   services: Record<string, string | null>;
 }
 
+/** JSON of frozen service models (the compiler hands out the same frozen model for an unchanged Service). */
+const texts = new WeakMap<object, string>();
+
+function textOf(model: object): string {
+  if (!Object.isFrozen(model)) return JSON.stringify(model);
+  let text = texts.get(model);
+  if (text === undefined) {
+    text = JSON.stringify(model);
+    texts.set(model, text);
+  }
+  return text;
+}
+
 /** The parts of a newly compiled snapshot; services whose text equals the previous revision's keep their `since`. */
 export function toParts(snapshot: SnapshotModel, previous: SnapshotParts | undefined): SnapshotParts {
   const { services, ...rest } = snapshot;
@@ -44,7 +57,7 @@ export function toParts(snapshot: SnapshotModel, previous: SnapshotParts | undef
   const prev = previous !== undefined && previous.revision < snapshot.revision ? previous : undefined;
   const parts = new Map<string, ServicePart>();
   for (const [key, model] of Object.entries(services)) {
-    const text = JSON.stringify(model);
+    const text = textOf(model);
     const prior = prev?.services.get(key);
     parts.set(key, prior !== undefined && prior.text === text ? prior : { text, since: snapshot.revision });
   }

@@ -1,0 +1,119 @@
+// compileSnapshot reuses the model of a Service whose documents are the same objects as in an earlier compile. It
+// must give exactly what a compile from scratch gives, whatever changed in between.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { Resource } from "../resources/resource";
+import * as B from "../validate/testing/bookinfo";
+import * as G from "../validate/testing/gamma";
+import { loadResources } from "../validate/testing/load";
+import { compileSnapshot } from "./index";
+
+const POLICIES = `
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: ratings-viewer}
+spec:
+  selector: {matchLabels: {app: ratings}}
+  action: ALLOW
+  rules: [{from: [{source: {principals: ["cluster.local/ns/default/sa/reviews"]}}], to: [{operation: {methods: [GET]}}]}]
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: default}
+spec: {mtls: {mode: PERMISSIVE}}
+---
+apiVersion: flaremesh.dev/v1alpha1
+kind: TrafficPolicy
+metadata: {name: details}
+spec:
+  targetRef: {kind: Service, name: details}
+  retry: {attempts: 2, retryOn: "5xx"}
+  timeouts: {request: 2s}
+---
+apiVersion: flaremesh.dev/v1alpha1
+kind: MeshConfig
+metadata: {name: default}
+spec: {defaultTimeout: 5s}
+`;
+
+const BASE = loadResources(
+  B.BOOKINFO_SERVICES,
+  G.REVIEWS_VERSION_SERVICES,
+  B.DESTINATION_RULE_ALL,
+  B.VIRTUAL_SERVICE_REVIEWS_50_V3,
+  G.HTTPROUTE_REVIEWS_JASON.replace(/name: reviews\b/g, "name: ratings"),
+  POLICIES,
+);
+const AT = "2026-11-27T00:00:00.000Z";
+
+/** A copy of `resource` with one leaf of its spec changed (string, number or boolean), chosen by `pick`. */
+function edited(resource: Resource, pick: number): Resource {
+  const copy = structuredClone(resource) as Resource & { spec: unknown; metadata: { labels?: Record<string, string> } };
+  const leaves: [Record<string, unknown>, string][] = [];
+  const walk = (v: unknown) => {
+    if (v === null || typeof v !== "object") return;
+    for (const [k, inner] of Object.entries(v)) {
+      if (inner !== null && typeof inner === "object") walk(inner);
+      else leaves.push([v as Record<string, unknown>, k]);
+    }
+  };
+  walk(copy.spec);
+  if (leaves.length === 0) {
+    copy.metadata.labels = { ...copy.metadata.labels, edited: String(pick) };
+    return copy;
+  }
+  const [parent, key] = leaves[pick % leaves.length]!;
+  const value = parent[key];
+  parent[key] = typeof value === "number" ? value + 1 : typeof value === "boolean" ? !value : `${String(value)}x`;
+  return copy;
+}
+
+/** compileSnapshot's answer, or the error it threw (a spec edit may make a document uncompilable). */
+function outcome(resources: Resource[]): unknown {
+  try {
+    return compileSnapshot(resources, 1, AT);
+  } catch (err) {
+    return { threw: String(err) };
+  }
+}
+
+describe("compileSnapshot reusing unchanged Services", () => {
+  it("equals a compile from scratch after any sequence of edits, removals and re-additions", () => {
+    const step = fc.record({
+      op: fc.constantFrom("edit", "edit", "remove", "restore", "label"),
+      index: fc.nat(),
+      pick: fc.nat(),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 8 }), (steps) => {
+        let current = [...BASE];
+        const removed: Resource[] = [];
+        outcome(current); // the first compile fills what later ones reuse
+        for (const { op, index, pick } of steps) {
+          const i = index % current.length;
+          if (op === "edit") current[i] = edited(current[i]!, pick);
+          else if (op === "remove" && current.length > 1) removed.push(...current.splice(i, 1));
+          else if (op === "restore" && removed.length > 0) current.push(removed.splice(pick % removed.length, 1)[0]!);
+          else if (op === "label") {
+            const r = structuredClone(current[i]!);
+            r.metadata = { ...r.metadata, labels: { ...r.metadata.labels, tier: `t${pick % 3}` } };
+            current[i] = r;
+          }
+          expect(outcome(current)).toEqual(outcome(structuredClone(current)));
+        }
+      }),
+      { numRuns: 150, seed: 20261127 },
+    );
+  });
+
+  it("hands back the same model object for a Service nothing touched, and a new one for the one edited", () => {
+    const first = compileSnapshot(BASE, 1, AT);
+    const i = BASE.findIndex((r) => r.kind === "Service" && r.metadata.name === "details");
+    const next = [...BASE];
+    next[i] = edited(BASE[i]!, 0);
+    const second = compileSnapshot(next, 2, AT);
+    expect(second.services["default/productpage"]).toBe(first.services["default/productpage"]);
+    expect(second.services["default/details"]).not.toBe(first.services["default/details"]);
+    expect(Object.isFrozen(second.services["default/productpage"])).toBe(true);
+  });
+});
