@@ -86,7 +86,7 @@ describe("compileSnapshot reusing unchanged Services", () => {
     });
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 8 }), (steps) => {
-        let current = [...BASE];
+        const current = [...BASE];
         const removed: Resource[] = [];
         outcome(current); // the first compile fills what later ones reuse
         for (const { op, index, pick } of steps) {
