@@ -41,7 +41,7 @@ const BASE = loadResources(
   G.REVIEWS_VERSION_SERVICES,
   B.DESTINATION_RULE_ALL,
   B.VIRTUAL_SERVICE_REVIEWS_50_V3,
-  G.HTTPROUTE_REVIEWS_JASON.replace(/name: reviews\b/g, "name: ratings"),
+  G.HTTPROUTE_REVIEWS_JASON.replace(/name: reviews$/gm, "name: ratings"),
   POLICIES,
 );
 const AT = "2026-11-27T00:00:00.000Z";
@@ -115,5 +115,27 @@ describe("compileSnapshot reusing unchanged Services", () => {
     expect(second.services["default/productpage"]).toBe(first.services["default/productpage"]);
     expect(second.services["default/details"]).not.toBe(first.services["default/details"]);
     expect(Object.isFrozen(second.services["default/productpage"])).toBe(true);
+    // A new Service no route names changes no other model.
+    const svc = BASE[i]!;
+    const extra = { ...svc, metadata: { ...svc.metadata, name: "extra" } } as Resource;
+    const third = compileSnapshot([...next, extra], 3, AT);
+    expect(third.services["default/productpage"]).toBe(first.services["default/productpage"]);
+    expect(third.services["default/reviews"]).toBe(second.services["default/reviews"]);
+  });
+
+  it("recompiles a Service whose routes name a Service that came or went", () => {
+    const first = compileSnapshot(BASE, 1, AT);
+    // ratings' HTTPRoute sends to reviews-v2 and reviews-v1: without the reviews-v2 Service, that backend goes.
+    const without = BASE.filter((r) => !(r.kind === "Service" && r.metadata.name === "reviews-v2"));
+    const second = compileSnapshot(without, 2, AT);
+    const backends = (s: typeof first) =>
+      s.services["default/ratings"]!.routes.flatMap((r) => r.backends.map((b) => b.service));
+    expect(backends(first)).toContain("default/reviews-v2");
+    expect(backends(second)).not.toContain("default/reviews-v2");
+    expect(second.services).toEqual(compileSnapshot(structuredClone(without), 2, AT).services);
+    expect(second.services["default/productpage"]).toBe(first.services["default/productpage"]);
+    // And back: the same model as a compile from scratch again.
+    const third = compileSnapshot(BASE, 3, AT);
+    expect(backends(third)).toContain("default/reviews-v2");
   });
 });

@@ -29,23 +29,37 @@ function oldest<T extends Resource>(list: T[]): T | undefined {
 /**
  * A Service's compiled model, kept with the documents it was compiled from (by identity). The control plane keeps
  * unchanged resources as the same objects from one apply to the next, so an apply recompiles only the Services its
- * documents touch — unless it changes what every Service depends on (`SharedInputs`). Held models are frozen: the
+ * documents touch — unless it changes what every Service depends on (`SharedInputs`). Which other Services exist
+ * matters only through the ones the model's routes name: the answers the compile got about them are kept and
+ * checked again. Held models are frozen, with whatever they share with the documents (label maps, for one): the
  * snapshots that share them cannot change them.
  */
-const compiledModels = new WeakMap<object, { shared: SharedInputs; inputs: readonly unknown[]; model: ServiceModel }>();
+const compiledModels = new WeakMap<object, HeldModel>();
+
+interface HeldModel {
+  shared: SharedInputs;
+  inputs: readonly unknown[];
+  /** Each Service key the compile asked about, and whether it existed. */
+  asked: ReadonlyMap<string, boolean>;
+  model: ServiceModel;
+}
 
 interface SharedInputs {
   items: readonly unknown[];
-  serviceKeys: string;
 }
 let lastShared: SharedInputs | null = null;
 
 /** The previous compile's token when these inputs are the same objects, else a new one. */
-function sharedInputs(items: readonly unknown[], serviceKeys: string): SharedInputs {
-  if (lastShared !== null && lastShared.serviceKeys === serviceKeys && sameItems(lastShared.items, items))
-    return lastShared;
-  lastShared = { items, serviceKeys };
+function sharedInputs(items: readonly unknown[]): SharedInputs {
+  if (lastShared !== null && sameItems(lastShared.items, items)) return lastShared;
+  lastShared = { items };
   return lastShared;
+}
+
+function stillHolds(held: HeldModel, shared: SharedInputs, inputs: readonly unknown[], keys: ReadonlySet<string>) {
+  if (held.shared !== shared || !sameItems(held.inputs, inputs)) return false;
+  for (const [key, existed] of held.asked) if (keys.has(key) !== existed) return false;
+  return true;
 }
 
 function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
@@ -88,13 +102,14 @@ export function compileSnapshot(resources: Resource[], revision: number, generat
     if (key !== undefined) rulesOf.set(key, [...(rulesOf.get(key) ?? []), d]);
   }
 
-  // What every Service's model may depend on besides its own documents: the mesh defaults, the policies that
-  // select Services by scope, and the set of Services (hosts and backends resolve against it).
+  // What every Service's model may depend on besides its own documents: the mesh defaults and the policies that
+  // select Services by scope.
   const policyKinds = ["PeerAuthentication", "RequestAuthentication", "AuthorizationPolicy"] as const;
-  const shared = sharedInputs(
-    [meshConfig, ...trafficPolicies, ...policyKinds.flatMap((kind): unknown[] => ofKind(resources, kind))],
-    [...serviceKeys].join("\n"),
-  );
+  const shared = sharedInputs([
+    meshConfig,
+    ...trafficPolicies,
+    ...policyKinds.flatMap((kind): unknown[] => ofKind(resources, kind)),
+  ]);
 
   const services: Record<string, ServiceModel> = {};
   for (const svc of serviceResources) {
@@ -104,10 +119,19 @@ export function compileSnapshot(resources: Resource[], revision: number, generat
     const vs = oldest(virtualServicesOf.get(key) ?? []);
     const inputs = [svc, dr, vs, ...attached];
     const held = compiledModels.get(svc);
-    if (held !== undefined && held.shared === shared && sameItems(held.inputs, inputs)) {
+    if (held !== undefined && stillHolds(held, shared, inputs, serviceKeys)) {
       services[key] = held.model;
       continue;
     }
+    // Routes resolve hosts and backends against the set of Services: the answers are recorded with the model.
+    const asked = new Map<string, boolean>();
+    const known = {
+      has(k: string): boolean {
+        const exists = serviceKeys.has(k);
+        asked.set(k, exists);
+        return exists;
+      },
+    };
     const model = compileService(svc);
 
     const fromRule = dr !== undefined ? compileDestinationRule(dr) : { subsets: {}, resilience: {} };
@@ -129,18 +153,18 @@ export function compileSnapshot(resources: Resource[], revision: number, generat
     if (attached.length > 0) {
       model.routes = compileHttpRoutes(attached, key).map((r) => ({
         ...r,
-        backends: r.backends.filter((b) => serviceKeys.has(b.service)),
-        mirrors: r.mirrors.filter((m) => serviceKeys.has(m.service)),
+        backends: r.backends.filter((b) => known.has(b.service)),
+        mirrors: r.mirrors.filter((m) => known.has(m.service)),
       }));
       model.routeSource = "HTTPRoute";
     } else if (vs !== undefined) {
-      model.routes = compileVirtualService(vs, serviceKeys);
+      model.routes = compileVirtualService(vs, known);
       model.routeSource = "VirtualService";
     } else {
       model.routes = [defaultRoute(key)];
     }
     services[key] = deepFreeze(model);
-    compiledModels.set(svc, { shared, inputs, model });
+    compiledModels.set(svc, { shared, inputs, asked, model });
   }
 
   const mesh = compileMeshConfig(meshConfig);

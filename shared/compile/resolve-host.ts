@@ -8,7 +8,11 @@ export const CLUSTER_DOMAIN = "svc.cluster.local";
  * `name.ns` and `name.ns.svc[.cluster.local]` name the namespace. Returns the service key
  * (`<namespace>/<name>`) when it is in `serviceKeys`, else undefined (wildcards never resolve).
  */
-export function resolveHost(host: string, fromNamespace: string, serviceKeys: Set<string>): string | undefined {
+export function resolveHost(
+  host: string,
+  fromNamespace: string,
+  serviceKeys: Pick<ReadonlySet<string>, "has">,
+): string | undefined {
   const key = hostToKey(host, fromNamespace);
   return key !== undefined && serviceKeys.has(key) ? key : undefined;
 }

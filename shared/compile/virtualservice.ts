@@ -114,7 +114,10 @@ function routeModel(
 }
 
 /** The routes of a VirtualService, in list order. `delegate` entries are skipped (not supported). */
-export function compileVirtualService(vs: VirtualServiceResource, serviceKeys: Set<string>): RouteModel[] {
+export function compileVirtualService(
+  vs: VirtualServiceResource,
+  serviceKeys: Pick<ReadonlySet<string>, "has">,
+): RouteModel[] {
   const resolve = (host: string) => resolveHost(host, vs.metadata.namespace, serviceKeys);
   return (vs.spec.http ?? []).flatMap((http, i) =>
     http.delegate !== undefined ? [] : [routeModel(vs, http, i, resolve)],
