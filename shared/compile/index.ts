@@ -16,6 +16,7 @@ import { compileService, defaultRoute, healthCheckInput } from "./service";
 import { compileTelemetry } from "./telemetry";
 import { compileTrafficPolicies } from "./traffic-policy";
 import { compileVirtualService, virtualServicesByHost } from "./virtualservice";
+import { deepFreeze } from "../deep-freeze";
 
 export { resolveHost, hostToKey } from "./resolve-host";
 export { compareResourceAge } from "./order";
@@ -66,14 +67,6 @@ function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
 }
 
 /**

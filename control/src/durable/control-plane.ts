@@ -21,6 +21,7 @@ import { RevisionStore, type RevisionEntry } from "../storage/revision-store";
 import { migrate } from "../storage/schema";
 import { SnapshotStore, type StoredSnapshot } from "../storage/snapshot-store";
 import { sanitizeHeartbeats } from "./heartbeats";
+import { deepFreeze } from "../../../shared/deep-freeze";
 
 /** `GET /v1/status` lists proxies seen within this window. */
 const STATUS_WINDOW_MS = 5 * 60_000;
@@ -258,15 +259,6 @@ export class ControlPlane extends IdentityObject {
   private validateOptions(): ValidateOptions {
     return { environment: meshEnvironment(this.env) };
   }
-}
-
-/** Freezes a resource and everything in it (already frozen parts are skipped: unchanged resources cost nothing). */
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
 }
 
 function dry(options: ApplyOptions): { dryRun?: true } {
