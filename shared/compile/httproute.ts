@@ -5,6 +5,7 @@ import type { HTTPRouteMatch, HTTPRouteRule } from "../resources/httproute";
 import { isServiceParent } from "../resources/httproute";
 import { compareResourceAge } from "./order";
 import { compileFilters, compileTimeoutsAndRetry } from "./httproute-filters";
+import { groupByKeys } from "./group-by-keys";
 
 /** One (rule, match) pair: the unit Gateway API precedence orders. */
 interface MatchEntry {
@@ -20,19 +21,11 @@ interface MatchEntry {
  * naming one Service twice is listed once. One pass, so compiling a mesh is linear in its routes.
  */
 export function routesByParent(routes: readonly HTTPRouteResource[]): Map<string, HTTPRouteResource[]> {
-  const byKey = new Map<string, HTTPRouteResource[]>();
-  for (const r of routes) {
-    const keys = new Set<string>();
-    for (const ref of r.spec.parentRefs ?? []) {
-      if (isServiceParent(ref)) keys.add(`${ref.namespace ?? r.metadata.namespace}/${ref.name}`);
-    }
-    for (const key of keys) {
-      const list = byKey.get(key);
-      if (list === undefined) byKey.set(key, [r]);
-      else list.push(r);
-    }
-  }
-  return byKey;
+  return groupByKeys(routes, (r) =>
+    (r.spec.parentRefs ?? [])
+      .filter(isServiceParent)
+      .map((ref) => `${ref.namespace ?? r.metadata.namespace}/${ref.name}`),
+  );
 }
 
 const MATCH_ALL: HTTPRouteMatch = { path: { type: "PathPrefix", value: "/" } };

@@ -17,6 +17,7 @@ import { compileTelemetry } from "./telemetry";
 import { compileTrafficPolicies } from "./traffic-policy";
 import { compileVirtualService, virtualServicesByHost } from "./virtualservice";
 import { deepFreeze } from "../deep-freeze";
+import { groupByKeys } from "./group-by-keys";
 
 export { resolveHost, hostToKey } from "./resolve-host";
 export { compareResourceAge } from "./order";
@@ -89,11 +90,7 @@ export function compileSnapshot(resources: Resource[], revision: number, generat
   // Indexed once by Service key: looking them up per Service made a 1,000-Service mesh quadratic.
   const routesOf = routesByParent(httpRoutes);
   const virtualServicesOf = virtualServicesByHost(virtualServices, serviceKeys);
-  const rulesOf = new Map<string, typeof destinationRules>();
-  for (const d of destinationRules) {
-    const key = resolveHost(d.spec.host, d.metadata.namespace, serviceKeys);
-    if (key !== undefined) rulesOf.set(key, [...(rulesOf.get(key) ?? []), d]);
-  }
+  const rulesOf = groupByKeys(destinationRules, (d) => [resolveHost(d.spec.host, d.metadata.namespace, serviceKeys)]);
 
   // What every Service's model may depend on besides its own documents: the mesh defaults and the policies that
   // select Services by scope.

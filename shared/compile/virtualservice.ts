@@ -17,26 +17,14 @@ import {
   rewriteModel,
   stringMatchModel,
 } from "./virtualservice-actions";
+import { groupByKeys } from "./group-by-keys";
 
 /** The VirtualServices whose hosts resolve to each Service key, in list order (once per Service). One pass. */
 export function virtualServicesByHost(
   list: readonly VirtualServiceResource[],
   serviceKeys: Set<string>,
 ): Map<string, VirtualServiceResource[]> {
-  const byKey = new Map<string, VirtualServiceResource[]>();
-  for (const vs of list) {
-    const keys = new Set<string>();
-    for (const host of vs.spec.hosts) {
-      const key = resolveHost(host, vs.metadata.namespace, serviceKeys);
-      if (key !== undefined) keys.add(key);
-    }
-    for (const key of keys) {
-      const found = byKey.get(key);
-      if (found === undefined) byKey.set(key, [vs]);
-      else found.push(vs);
-    }
-  }
-  return byKey;
+  return groupByKeys(list, (vs) => vs.spec.hosts.map((host) => resolveHost(host, vs.metadata.namespace, serviceKeys)));
 }
 
 function keyValues(
