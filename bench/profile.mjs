@@ -1,5 +1,4 @@
 // `npx node bench/profile.mjs [seconds] [variant]`: CPU profile of the proxy isolate under the benchmark's realistic load,
-/* global WebSocket */
 // taken through the workerd inspector (Chrome DevTools Protocol). Writes bench/proxy.cpuprofile (open it in Chrome
 // DevTools → Performance) and prints the functions with the most self time.
 import { writeFileSync } from "node:fs";
@@ -7,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { BENCH_PATH } from "./lib/config.mjs";
 import { loadRun } from "./lib/load.mjs";
 import { selfTimes } from "./lib/cpu-profile.mjs";
+import { inspectWorker } from "./lib/inspector.mjs";
 import { applyRealistic, VARIANTS } from "./lib/realistic.mjs";
 import { startUpstream } from "./lib/upstream.mjs";
 import { startControl, startProxy } from "./lib/workerd.mjs";
@@ -16,41 +16,12 @@ const variant = process.argv[3] ?? "full";
 if (!(variant in VARIANTS)) throw new Error(`variant: one of ${Object.keys(VARIANTS).join(", ")}`);
 const INSPECTOR_PORT = 9400 + Math.floor(Math.random() * 500);
 
-async function cdp(url) {
-  // Miniflare's inspector proxy refuses a connection without an allowed Origin.
-  const ws = new WebSocket(url, { headers: { origin: "http://localhost" } });
-  await new Promise((resolve, reject) => {
-    ws.onopen = resolve;
-    ws.onerror = reject;
-  });
-  ws.onclose = (event) => console.error(`inspector connection closed: ${event.code} ${event.reason}`);
-  let id = 0;
-  const pending = new Map();
-  ws.onmessage = (event) => {
-    const msg = JSON.parse(String(event.data));
-    if (msg.id !== undefined && pending.has(msg.id)) {
-      pending.get(msg.id)(msg);
-      pending.delete(msg.id);
-    }
-  };
-  return {
-    send(method, params = {}) {
-      const msgId = ++id;
-      ws.send(JSON.stringify({ id: msgId, method, params }));
-      return new Promise((resolve) => pending.set(msgId, resolve));
-    },
-    close: () => ws.close(),
-  };
-}
-
 const upstream = await startUpstream();
 const control = await startControl();
 const proxy = await startProxy(control.port, {}, { inspectorPort: INSPECTOR_PORT });
 try {
   const headers = await applyRealistic({ control, proxy, upstream, variant: VARIANTS[variant] });
-  const targets = await (await fetch(`http://127.0.0.1:${INSPECTOR_PORT}/json`)).json();
-  const target = targets.find((t) => String(t.title ?? t.url).includes("flaremesh-proxy")) ?? targets[0];
-  const session = await cdp(target.webSocketDebuggerUrl);
+  const session = await inspectWorker(INSPECTOR_PORT, "flaremesh-proxy");
   await session.send("Profiler.enable");
   await session.send("Profiler.setSamplingInterval", { interval: 100 });
   // Warm the JIT first, then profile a measured run.
