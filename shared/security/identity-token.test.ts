@@ -1,4 +1,5 @@
 // Mesh identity tokens: minted claims, header pinning, and claim checks (parts of the attack suite).
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   checkIdentityClaims,
@@ -6,6 +7,7 @@ import {
   identityTokenClaims,
   identityTokenIssuer,
   readIdentityToken,
+  stillValid,
 } from "./identity-token";
 import { base64UrlEncode } from "./jwt-decode";
 
@@ -98,5 +100,78 @@ describe("checkIdentityClaims", () => {
     const payload: Record<string, unknown> = { ...good, ...change };
     for (const k of Object.keys(change)) if (change[k] === undefined) delete payload[k];
     expect(checkIdentityClaims(payload, { trustDomain: td, nowMs })).toMatchObject({ ok: false, reason });
+  });
+});
+
+describe("stillValid", () => {
+  const t0 = 1_700_000_000;
+  // Claims around t0, some without iat or nbf, checked at two times (seconds, with fractions) and skews.
+  const claims = fc.record(
+    {
+      iat: fc.integer({ min: t0 - 4000, max: t0 + 200 }),
+      nbf: fc.integer({ min: t0 - 4000, max: t0 + 200 }),
+      exp: fc.integer({ min: t0 - 200, max: t0 + 4000 }),
+    },
+    { requiredKeys: ["exp"] },
+  );
+  const offsetMs = fc.integer({ min: -300_000, max: 4_500_000 });
+  const skew = fc.constantFrom(undefined, 0, 30, 60);
+
+  it("says yes only when a full check at the later time gives the same answer (property)", () => {
+    fc.assert(
+      fc.property(claims, offsetMs, offsetMs, skew, (times, a, b, clockSkewSeconds) => {
+        const payload = {
+          ...identityTokenClaims({
+            trustDomain: td,
+            namespace: "default",
+            service: "reviews",
+            nowMs: t0 * 1000,
+            ttlSeconds: 600,
+            jti: "j",
+          }),
+        };
+        delete payload["iat"];
+        delete payload["nbf"];
+        Object.assign(payload, times);
+        const check = (ms: number) =>
+          checkIdentityClaims(payload, {
+            trustDomain: td,
+            nowMs: ms,
+            ...(clockSkewSeconds === undefined ? {} : { clockSkewSeconds }),
+          });
+        const atMs = t0 * 1000 + a;
+        const laterMs = t0 * 1000 + b;
+        const first = check(atMs);
+        if (!first.ok) return;
+        const again = check(laterMs);
+        const reused = stillValid(first.value, atMs, laterMs, clockSkewSeconds);
+        // Sound: never reuses an answer the full check would not give…
+        if (reused) expect(again).toEqual(first);
+        // …and complete from a later time: it only stops at expiry.
+        if (laterMs >= atMs) expect(reused).toBe(again.ok);
+        else expect(reused).toBe(false);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("reuses an answer until expiry plus the skew, never for an earlier time", () => {
+    const first = checkIdentityClaims(
+      {
+        ...identityTokenClaims({
+          trustDomain: td,
+          namespace: "default",
+          service: "reviews",
+          nowMs: t0 * 1000,
+          ttlSeconds: 600,
+          jti: "j",
+        }),
+      },
+      { trustDomain: td, nowMs: t0 * 1000 },
+    );
+    if (!first.ok) throw new Error("fixture");
+    expect(stillValid(first.value, t0 * 1000, (t0 + 599) * 1000)).toBe(true);
+    expect(stillValid(first.value, t0 * 1000, (t0 + 600 + 60) * 1000)).toBe(false);
+    expect(stillValid(first.value, t0 * 1000, t0 * 1000 - 1)).toBe(false);
   });
 });

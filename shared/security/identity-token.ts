@@ -1,5 +1,5 @@
 // The mesh's own identity tokens (`x-mesh-identity`): the claims minted and what verification demands.
-import { checkProtectedHeader, validateClaims, type CheckedHeader } from "./jwt-claims";
+import { checkProtectedHeader, DEFAULT_CLOCK_SKEW_SECONDS, validateClaims, type CheckedHeader } from "./jwt-claims";
 import { decodeJwt, type DecodedJwt } from "./jwt-decode";
 import { jwtFail, jwtOk, type JwtResult } from "./jwt-result";
 import { parseSpiffeId, principalFor, spiffeIdFor } from "./principal";
@@ -63,6 +63,21 @@ export interface VerifiedIdentity {
   spiffeId: string;
   /** Epoch seconds. */
   expiresAt: number;
+}
+
+/**
+ * Whether claims that `checkIdentityClaims` accepted at `checkedAtMs` are still accepted, with the same result, at
+ * `nowMs` (same trust domain and skew). Of its checks only `exp` can turn false as time passes: `nbf`, `iat` and a
+ * lifetime measured from now only turn true. So from a later time the answer is the same until expiry; an earlier
+ * time (a clock that went back) needs the full check. Lets a proxy check a token it sees on every request once.
+ */
+export function stillValid(
+  identity: VerifiedIdentity,
+  checkedAtMs: number,
+  nowMs: number,
+  clockSkewSeconds = DEFAULT_CLOCK_SKEW_SECONDS,
+): boolean {
+  return nowMs >= checkedAtMs && nowMs / 1000 < identity.expiresAt + clockSkewSeconds;
 }
 
 /**

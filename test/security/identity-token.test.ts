@@ -16,6 +16,24 @@ describe("identity token verification", () => {
     expect(result).toMatchObject({ ok: true, value: { principal: "cluster.local/ns/default/sa/billing" } });
   });
 
+  it("refuses a token it accepted before once it has expired, or under another trust domain", async () => {
+    const token = await sign(mesh, identityClaims("billing"));
+    const accepted = await verifyIdentityToken(token, keys, check);
+    expect(accepted.ok).toBe(true);
+    const exp = accepted.ok ? accepted.value.expiresAt : 0;
+    expect(await verifyIdentityToken(token, keys, { ...check, trustDomain: "other.mesh" })).toMatchObject({
+      ok: false,
+      reason: "wrong_issuer",
+    });
+    // The signature is cached and the accepted claims are reused until expiry (plus the 60 s skew), not after.
+    expect((await verifyIdentityToken(token, keys, { ...check, nowMs: (exp + 59) * 1000 })).ok).toBe(true);
+    expect(await verifyIdentityToken(token, keys, { ...check, nowMs: (exp + 60) * 1000 })).toMatchObject({
+      ok: false,
+      reason: "expired",
+    });
+    expect((await verifyIdentityToken(token, keys, check)).ok).toBe(true);
+  });
+
   const now = nowSeconds();
   const cases: [string, () => Promise<string | string[]>, string][] = [
     ["alg: none", async () => unsignedToken(identityClaims("billing"), mesh.kid), "alg_not_allowed"],

@@ -4,6 +4,7 @@ import { selectVerificationKeys } from "../../../../shared/security/jwt-claims";
 import {
   checkIdentityClaims,
   readIdentityToken,
+  stillValid,
   type VerifiedIdentity,
 } from "../../../../shared/security/identity-token";
 import { jwtFail, type JwtResult } from "../../../../shared/security/jwt-result";
@@ -17,18 +18,43 @@ type IdentityPayload = Parameters<typeof checkIdentityClaims>[0];
 /**
  * Tokens whose signature already verified: the key set they verified against and their decoded payload. A
  * caller sends the same token for up to an hour, and decoding plus the ES256 check were the proxy's largest
- * per-request costs; the claims (exp, nbf…) are still checked on every request, and a new JWKS (another
- * array) misses the cache.
+ * per-request costs; a new JWKS (another array) misses the cache. `accepted` is the last claims check that
+ * passed: reused while `stillValid` says a full check would give the same answer (until `exp`).
  */
-const verifiedTokens = new Map<string, { keys: readonly Jwk[]; payload: IdentityPayload }>();
+interface Verified {
+  keys: readonly Jwk[];
+  payload: IdentityPayload;
+  accepted: { trustDomain: string; skew: number | undefined; atMs: number; result: JwtResult<VerifiedIdentity> } | null;
+}
+const verifiedTokens = new Map<string, Verified>();
 const MAX_VERIFIED_TOKENS = 1024;
 
-function rememberVerified(token: string, keys: readonly Jwk[], payload: IdentityPayload): void {
+function rememberVerified(token: string, keys: readonly Jwk[], payload: IdentityPayload): Verified {
   if (verifiedTokens.size >= MAX_VERIFIED_TOKENS) {
     const oldest = verifiedTokens.keys().next().value;
     if (oldest !== undefined) verifiedTokens.delete(oldest);
   }
-  verifiedTokens.set(token, { keys, payload });
+  const entry: Verified = { keys, payload, accepted: null };
+  verifiedTokens.set(token, entry);
+  return entry;
+}
+
+function checkClaims(known: Verified, check: IdentityCheck): JwtResult<VerifiedIdentity> {
+  const last = known.accepted;
+  if (
+    last !== null &&
+    last.result.ok &&
+    last.trustDomain === check.trustDomain &&
+    last.skew === check.clockSkewSeconds &&
+    stillValid(last.result.value, last.atMs, check.nowMs, check.clockSkewSeconds)
+  ) {
+    return last.result;
+  }
+  const result = checkIdentityClaims(known.payload, check);
+  known.accepted = result.ok
+    ? { trustDomain: check.trustDomain, skew: check.clockSkewSeconds, atMs: check.nowMs, result }
+    : null;
+  return result;
 }
 
 export interface IdentityCheck {
@@ -47,7 +73,7 @@ export async function verifyIdentityToken(
   check: IdentityCheck,
 ): Promise<JwtResult<VerifiedIdentity>> {
   const known = verifiedTokens.get(token);
-  if (known !== undefined && known.keys === keys) return checkIdentityClaims(known.payload, check);
+  if (known !== undefined && known.keys === keys) return checkClaims(known, check);
   const read = readIdentityToken(token);
   if (!read.ok) return read;
   const { decoded, header } = read.value;
@@ -56,8 +82,7 @@ export async function verifyIdentityToken(
   if (!candidates.ok) return candidates;
   for (const key of candidates.value) {
     if (await verifySignature(header.alg, key, decoded.signingInput, decoded.signature)) {
-      rememberVerified(token, keys, decoded.payload);
-      return checkIdentityClaims(decoded.payload, check);
+      return checkClaims(rememberVerified(token, keys, decoded.payload), check);
     }
   }
   return jwtFail("bad_signature", "token signature does not verify");
