@@ -65,11 +65,13 @@ export function compileAuthorization(policies: readonly AuthorizationPolicyModel
 /** The first policy (in configuration order) and rule that match; a policy without rules matches nothing. */
 function firstMatch(policies: CompiledPolicy[], view: RequestView): { policy: string; rule: number } | null {
   for (const policy of policies) {
-    const rule = policy.rules.findIndex((p) => p(view));
-    if (rule >= 0) return { policy: policy.name, rule };
+    const rules = policy.rules;
+    for (let rule = 0; rule < rules.length; rule++) if (rules[rule]!(view)) return { policy: policy.name, rule };
   }
   return null;
 }
+
+const NO_AUDIT = Object.freeze({});
 
 /**
  * Istio's order: a matching CUSTOM policy (here: refuses), then any matching DENY policy denies; if no
@@ -78,8 +80,8 @@ function firstMatch(policies: CompiledPolicy[], view: RequestView): { policy: st
  */
 export function evaluateAuthorization(compiled: CompiledAuthorization, attrs: RequestAttributes): AuthzDecision {
   const view = viewOf(attrs);
-  const audited = firstMatch(compiled.audit, view);
-  const mark = audited === null ? {} : { audit: true, auditPolicy: audited.policy };
+  const audited = compiled.audit.length === 0 ? null : firstMatch(compiled.audit, view);
+  const mark = audited === null ? NO_AUDIT : { audit: true, auditPolicy: audited.policy };
 
   const custom = firstMatch(compiled.custom, view);
   if (custom !== null) return { decision: "deny", reason: "custom_unsupported", ...custom, ...mark };

@@ -19,41 +19,55 @@ export interface RequestView {
   readonly destinationIp: IpAddress | null;
 }
 
-function lazy<T>(compute: () => T): () => T {
-  let done = false;
-  let value: T;
-  return () => {
-    if (!done) {
-      value = compute();
-      done = true;
+/** Not computed yet (null is a computed "absent"). */
+const UNSET: unique symbol = Symbol("unset");
+
+/** One object per request whose fields are computed on first read: no closures, nothing a rule does not read. */
+class LazyRequestView implements RequestView {
+  #authority: string | typeof UNSET = UNSET;
+  #hostOnly: string | typeof UNSET = UNSET;
+  #identity: WorkloadIdentity | null | typeof UNSET = UNSET;
+  #sourceIp: IpAddress | null | typeof UNSET = UNSET;
+  #remoteIp: IpAddress | null | typeof UNSET = UNSET;
+  #destinationIp: IpAddress | null | typeof UNSET = UNSET;
+
+  constructor(readonly attrs: RequestAttributes) {}
+
+  get authority(): string {
+    if (this.#authority === UNSET) this.#authority = this.attrs.host.toLowerCase();
+    return this.#authority;
+  }
+  get hostOnly(): string {
+    if (this.#hostOnly === UNSET) this.#hostOnly = hostWithoutPort(this.attrs.host);
+    return this.#hostOnly;
+  }
+  get identity(): WorkloadIdentity | null {
+    if (this.#identity === UNSET) {
+      const principal = this.attrs.sourcePrincipal;
+      this.#identity = principal === undefined ? null : parsePrincipal(principal);
     }
-    return value;
-  };
+    return this.#identity;
+  }
+  get sourceIp(): IpAddress | null {
+    if (this.#sourceIp === UNSET) this.#sourceIp = ipOf(this.attrs.sourceIp);
+    return this.#sourceIp;
+  }
+  get remoteIp(): IpAddress | null {
+    if (this.#remoteIp === UNSET) this.#remoteIp = ipOf(this.attrs.remoteIp ?? this.attrs.sourceIp);
+    return this.#remoteIp;
+  }
+  get destinationIp(): IpAddress | null {
+    if (this.#destinationIp === UNSET) this.#destinationIp = ipOf(this.attrs.destinationIp);
+    return this.#destinationIp;
+  }
+}
+
+function ipOf(text: string | undefined): IpAddress | null {
+  return text === undefined ? null : parseIp(text);
 }
 
 export function viewOf(attrs: RequestAttributes): RequestView {
-  const ip = (s: string | undefined) => (s === undefined ? null : parseIp(s));
-  const identity = lazy(() => (attrs.sourcePrincipal === undefined ? null : parsePrincipal(attrs.sourcePrincipal)));
-  const sourceIp = lazy(() => ip(attrs.sourceIp));
-  const remoteIp = lazy(() => ip(attrs.remoteIp ?? attrs.sourceIp));
-  const destinationIp = lazy(() => ip(attrs.destinationIp));
-  return {
-    attrs,
-    authority: attrs.host.toLowerCase(),
-    hostOnly: hostWithoutPort(attrs.host),
-    get identity() {
-      return identity();
-    },
-    get sourceIp() {
-      return sourceIp();
-    },
-    get remoteIp() {
-      return remoteIp();
-    },
-    get destinationIp() {
-      return destinationIp();
-    },
-  };
+  return new LazyRequestView(attrs);
 }
 
 export type Predicate = (v: RequestView) => boolean;
