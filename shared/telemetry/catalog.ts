@@ -116,11 +116,13 @@ export function isMetricName(name: string): name is MetricName {
 
 /** Label values in the metric's declared order: missing → `unknown`, over-long → cut. */
 export function labelValues(name: MetricName, labels: Readonly<Record<string, string | undefined>>): string[] {
-  return METRICS[name].labels.map((label) => {
-    const value = labels[label];
-    if (value === undefined || value === "") return UNKNOWN_VALUE;
-    return value.length > MAX_LABEL_VALUE_LENGTH ? value.slice(0, MAX_LABEL_VALUE_LENGTH) : value;
-  });
+  return METRICS[name].labels.map((label) => labelValue(labels[label]));
+}
+
+/** A label value as exposed: `unknown` when missing or empty, cut to `MAX_LABEL_VALUE_LENGTH`. */
+export function labelValue(value: string | undefined): string {
+  if (value === undefined || value === "") return UNKNOWN_VALUE;
+  return value.length > MAX_LABEL_VALUE_LENGTH ? value.slice(0, MAX_LABEL_VALUE_LENGTH) : value;
 }
 
 /** Bucket index for a duration with Prometheus `le` semantics; the last index is `+Inf`. */

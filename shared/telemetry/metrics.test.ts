@@ -80,19 +80,35 @@ describe("cardinality cap", () => {
     const r = createRegistry("iso-1", { maxSeries: 2 });
     for (let code = 200; code < 206; code++) record(r, { ...labels, response_code: String(code) }, 1);
     record(r, { ...labels, response_code: "200" }, 1); // an existing series still counts normally
+    record(r, { ...labels, response_code: "205" }, 1); // a folded label set seen again: folded and counted again
     const delta = takeDelta(r, 0)!;
     const requests = delta.counters.filter((c) => c.name === "mesh_requests_total");
     const overflow = requests.find((c) => c.labels.every((v) => v === "__overflow__"));
     const ok200 = requests.find((c) => c.labels.includes("200"));
     expect(ok200?.value).toBe(2);
     expect(requests).toHaveLength(3); // 200, 201 and the overflow series
-    expect(overflow?.value).toBe(4);
-    expect(delta.histograms.find((h) => h.labels[0] === "__overflow__")?.count).toBe(4);
+    expect(overflow?.value).toBe(5);
+    expect(delta.histograms.find((h) => h.labels[0] === "__overflow__")?.count).toBe(5);
     expect(delta.counters.find((c) => c.name === "mesh_metric_series_overflow_total")).toEqual({
       name: "mesh_metric_series_overflow_total",
       labels: ["mesh_requests_total"],
-      value: 4,
+      value: 5,
     });
+  });
+
+  it("starts every window with the cap's full room, and a series seen in an earlier window counts afresh", () => {
+    const r = createRegistry("iso-1", { maxSeries: 1 });
+    record(r, { ...labels, response_code: "200" }, 1);
+    record(r, { ...labels, response_code: "500" }, 1); // folded in this window
+    const first = takeDelta(r, 0)!;
+    ackDelta(r, first.seq);
+    record(r, { ...labels, response_code: "500" }, 2); // a new window: admitted
+    record(r, { ...labels, response_code: "500" }, 3);
+    const second = takeDelta(r, 0)!;
+    const requests = second.counters.filter((c) => c.name === "mesh_requests_total");
+    expect(requests).toEqual([{ name: "mesh_requests_total", labels: expect.arrayContaining(["500"]), value: 2 }]);
+    expect(second.histograms[0]).toMatchObject({ count: 2, sum: 5 });
+    expect(second.counters.find((c) => c.name === "mesh_metric_series_overflow_total")).toBeUndefined();
   });
 
   it("applies the cap per metric, to counters and gauges too", () => {

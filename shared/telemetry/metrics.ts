@@ -2,7 +2,9 @@
 import {
   DURATION_BUCKETS_MS,
   OVERFLOW_VALUE,
+  REQUEST_LABELS,
   bucketIndex,
+  labelValue,
   labelValues,
   type CounterName,
   type GaugeName,
@@ -32,6 +34,8 @@ export interface MetricsRegistry {
   counters: Map<string, CounterSample>;
   histograms: Map<string, HistogramSample>;
   gauges: Map<string, GaugeSample>;
+  /** This window's request series by their label values (JSON), so a label set seen before costs one lookup. */
+  requestSeries: Map<string, RequestSeries>;
   /** The delta handed out and not yet acknowledged; re-sent as is until `ackDelta`. */
   pending: MetricsDelta | null;
 }
@@ -46,8 +50,16 @@ export function createRegistry(source: string, options: { maxSeries?: number } =
     counters: new Map(),
     histograms: new Map(),
     gauges: new Map(),
+    requestSeries: new Map(),
     pending: null,
   };
+}
+
+/** The two samples one request updates; `overflowed` when its label set was folded into the overflow series. */
+interface RequestSeries {
+  counter: CounterSample;
+  histogram: HistogramSample;
+  overflowed: boolean;
 }
 
 function isFull(registry: MetricsRegistry, name: MetricName): boolean {
@@ -86,36 +98,62 @@ function addCounter(registry: MetricsRegistry, name: CounterName, values: string
  * defaults to `destination` (the proxy fronts the destination), which Istio's dashboards query. Per request.
  */
 export function record(registry: MetricsRegistry, labels: RequestLabels, durationMs: number): void {
+  const values = requestLabelValues(labels);
+  const key = JSON.stringify(values);
+  let series = registry.requestSeries.get(key);
+  if (series === undefined) {
+    series = requestSeries(registry, values);
+    registry.requestSeries.set(key, series);
+  } else if (series.overflowed) {
+    addCounter(registry, "mesh_metric_series_overflow_total", ["mesh_requests_total"], 1);
+  }
+  series.counter.value += 1;
+  const ms = Number.isFinite(durationMs) && durationMs > 0 ? durationMs : 0;
+  const sample = series.histogram;
+  sample.buckets[bucketIndex(ms)]! += 1;
+  sample.sum += ms;
+  sample.count += 1;
+}
+
+/** `labelValues` of a request metric, `reporter` defaulting to `destination`, without intermediate objects. */
+function requestLabelValues(labels: RequestLabels): string[] {
+  const values = new Array<string>(REQUEST_LABELS.length);
+  for (let i = 0; i < REQUEST_LABELS.length; i++) {
+    const name = REQUEST_LABELS[i]!;
+    values[i] = labelValue(name === "reporter" && !("reporter" in labels) ? "destination" : labels[name]);
+  }
+  return values;
+}
+
+/** The samples a label set new to this window writes to, admitted under the cap or folded into the overflow series. */
+function requestSeries(registry: MetricsRegistry, labelSet: string[]): RequestSeries {
   const counter = "mesh_requests_total";
   const histogram = "mesh_request_duration_milliseconds";
-  let values = labelValues(counter, { reporter: "destination", ...labels });
+  let values = labelSet;
   let counterKey = seriesKey(counter, values);
   let histogramKey = seriesKey(histogram, values);
   // One admission decision for both series, so a request is never split between real and overflow.
   const known = registry.counters.has(counterKey) && registry.histograms.has(histogramKey);
-  if (!known && (isFull(registry, counter) || isFull(registry, histogram))) {
+  const overflowed = !known && (isFull(registry, counter) || isFull(registry, histogram));
+  if (overflowed) {
     addCounter(registry, "mesh_metric_series_overflow_total", [counter], 1);
     values = values.map(() => OVERFLOW_VALUE);
     counterKey = seriesKey(counter, values);
     histogramKey = seriesKey(histogram, values);
   }
-  const counted = registry.counters.get(counterKey);
-  if (counted) counted.value += 1;
-  else {
-    registry.counters.set(counterKey, { name: counter, labels: values, value: 1 });
+  let counted = registry.counters.get(counterKey);
+  if (counted === undefined) {
+    counted = { name: counter, labels: values, value: 0 };
+    registry.counters.set(counterKey, counted);
     noteNew(registry, counter);
   }
-
-  const ms = Number.isFinite(durationMs) && durationMs > 0 ? durationMs : 0;
   let sample = registry.histograms.get(histogramKey);
-  if (!sample) {
+  if (sample === undefined) {
     sample = { name: histogram, labels: values, buckets: emptyBuckets(), sum: 0, count: 0 };
     registry.histograms.set(histogramKey, sample);
     noteNew(registry, histogram);
   }
-  sample.buckets[bucketIndex(ms)]! += 1;
-  sample.sum += ms;
-  sample.count += 1;
+  return { counter: counted, histogram: sample, overflowed };
 }
 
 function emptyBuckets(): number[] {
@@ -168,6 +206,7 @@ export function takeDelta(registry: MetricsRegistry, nowMs: number): MetricsDelt
   registry.counters = new Map();
   registry.histograms = new Map();
   registry.gauges = new Map();
+  registry.requestSeries = new Map();
   registry.seriesPerMetric = new Map();
   registry.pending = delta;
   return delta;
