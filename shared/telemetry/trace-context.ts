@@ -1,4 +1,5 @@
 // One proxy hop's trace context: continue the caller's trace (W3C first, then B3) or start one; sample parent-based.
+import { HEX_BYTE } from "../hex";
 import { parseB3Multi, parseB3Single, writeB3, type B3Context, type HeaderReader } from "./b3";
 import {
   FLAG_RANDOM,
@@ -68,8 +69,6 @@ export function tracePropagation(names: readonly TracePropagator[] | undefined):
     b3multi: names.includes("b3multi"),
   };
 }
-
-const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
 
 /**
  * A random id of `length` bytes that is never all zeros (invalid in W3C and B3): an all-zero draw ends in `01`.

@@ -17,6 +17,7 @@ import type { CompiledConfig } from "../config/compiled";
 import type { CallerIdentity, ProxyContext } from "../context";
 import type { ProxyEnv } from "../env";
 import type { HeaderBag } from "../http/header-bag";
+import { randomBytes } from "../random-pool";
 import { isolateTelemetry } from "./isolate";
 import type { SendDelta } from "./metrics-flush";
 import { revisionTelemetry, type RevisionTelemetry } from "./revision";
@@ -36,25 +37,6 @@ interface TelemetryEnv {
 }
 
 const KNOWN_FLAGS = new Set<string>(RESPONSE_FLAGS);
-/**
- * Trace and span ids come from a pool of CSPRNG bytes refilled 4 KiB at a time: one `getRandomValues` call per
- * ~170 requests instead of two per request (docs/benchmarks.md: it was ~7% of the proxy's CPU). Filled on first
- * use, since workerd refuses randomness at global scope.
- */
-const RANDOM_POOL_BYTES = 4096;
-let randomPool = new Uint8Array(0);
-let randomOffset = 0;
-const randomBytes = (n: number): Uint8Array => {
-  if (randomOffset + n > randomPool.length) {
-    randomPool = crypto.getRandomValues(new Uint8Array(Math.max(RANDOM_POOL_BYTES, n)));
-    randomOffset = 0;
-  }
-  // A view, not a copy: the pool is replaced when used up, never refilled in place.
-  const out = randomPool.subarray(randomOffset, randomOffset + n);
-  randomOffset += n;
-  return out;
-};
-
 /** The last revision a request was served with: its sampling applies before a request's own config is known. */
 let latest: { config: CompiledConfig; telemetry: RevisionTelemetry; firstServedMs: number } | null = null;
 
