@@ -85,6 +85,10 @@ describe("HeaderBag", () => {
         }
         expect(sorted(bag.toHeaders())).toEqual(sorted(reference));
         expect(sorted(bag)).toEqual(sorted(reference));
+        const visited: [string, string][] = [];
+        bag.forEach((value, name) => visited.push([name, value]));
+        expect(visited.sort(([a], [b]) => a.localeCompare(b))).toEqual(sorted(reference));
+        for (const [n] of visited) expect(bag.has(n)).toBe(true);
       }),
       { numRuns: 300 },
     );

@@ -8,13 +8,14 @@
  */
 export class HeaderBag {
   private readonly inbound = new Map<string, string>();
-  private readonly values: Map<string, string>;
-  /** Names set, appended or deleted since the bag was made. */
-  private readonly touched = new Set<string>();
+  /**
+   * The stages' net edits over `inbound`: a value, or null for a deleted header. An overlay rather than a copy of
+   * the inbound map: a request edits a handful of headers, and `toHeaders()` replays exactly these.
+   */
+  private readonly edits = new Map<string, string | null>();
 
   constructor(private readonly source: Headers) {
     source.forEach((value, name) => this.inbound.set(name, value));
-    this.values = new Map(this.inbound);
   }
 
   /** The value the request arrived with, whatever the stages did since (null when absent). */
@@ -26,46 +27,53 @@ export class HeaderBag {
   readonly inboundReader = { get: (name: string): string | null => this.original(name) };
 
   get(name: string): string | null {
-    return this.values.get(lower(name)) ?? null;
+    return this.current(lower(name));
   }
 
   has(name: string): boolean {
-    return this.values.has(lower(name));
+    return this.current(lower(name)) !== null;
   }
 
   set(name: string, value: string): void {
-    const key = lower(name);
-    this.values.set(key, trimHttpWhitespace(value));
-    this.touched.add(key);
+    this.edits.set(lower(name), trimHttpWhitespace(value));
   }
 
   /** Like `Headers.append`: a second value joins the first with `, `. */
   append(name: string, value: string): void {
     const key = lower(name);
-    const prior = this.values.get(key);
+    const prior = this.current(key);
     const v = trimHttpWhitespace(value);
-    this.values.set(key, prior === undefined ? v : `${prior}, ${v}`);
-    this.touched.add(key);
+    this.edits.set(key, prior === null ? v : `${prior}, ${v}`);
   }
 
   delete(name: string): void {
     const key = lower(name);
-    if (!this.values.has(key)) return;
-    this.values.delete(key);
-    this.touched.add(key);
+    if (this.current(key) !== null) this.edits.set(key, null);
   }
 
-  /** Like `Map.forEach`: the callback may delete the entry it visits. */
+  /** Like `Map.forEach`, inbound headers first: the callback may delete the entry it visits. */
   forEach(callback: (value: string, name: string) => void): void {
-    this.values.forEach(callback);
+    this.inbound.forEach((value, name) => {
+      const edited = this.edits.get(name);
+      if (edited === undefined) callback(value, name);
+      else if (edited !== null) callback(edited, name);
+    });
+    this.edits.forEach((edited, name) => {
+      if (edited !== null && !this.inbound.has(name)) callback(edited, name);
+    });
   }
 
-  entries(): IterableIterator<[string, string]> {
-    return this.values.entries();
+  *entries(): IterableIterator<[string, string]> {
+    for (const [name, value] of this.inbound) {
+      const edited = this.edits.get(name);
+      if (edited === undefined) yield [name, value];
+      else if (edited !== null) yield [name, edited];
+    }
+    for (const [name, edited] of this.edits) if (edited !== null && !this.inbound.has(name)) yield [name, edited];
   }
 
   [Symbol.iterator](): IterableIterator<[string, string]> {
-    return this.values.entries();
+    return this.entries();
   }
 
   /**
@@ -74,13 +82,17 @@ export class HeaderBag {
    */
   toHeaders(): Headers {
     const out = new Headers(this.source);
-    for (const name of this.touched) {
-      const value = this.values.get(name);
-      if (value === undefined) {
+    this.edits.forEach((value, name) => {
+      if (value === null) {
         if (this.inbound.has(name)) out.delete(name);
       } else if (value !== this.inbound.get(name)) out.set(name, value);
-    }
+    });
     return out;
+  }
+
+  private current(key: string): string | null {
+    const edited = this.edits.get(key);
+    return edited === undefined ? (this.inbound.get(key) ?? null) : edited;
   }
 }
 
