@@ -57,7 +57,11 @@ const STAGES: StageSpec[] = [
   },
   { factory: rewrite }, // URL rewrite and the route's header mutations
   { factory: mirror, usedBy: (s) => anyRoute(s, (r) => r.mirrors.length > 0) }, // fire-and-forget shadow copies
-  { factory: sessionCookie }, // Set-Cookie for a consistent-hash cookie the balancer minted
+  {
+    factory: sessionCookie, // Set-Cookie for a consistent-hash cookie the balancer minted
+    usedBy: (s, c) =>
+      anyRoute(s, (r) => r.backends.some((b) => c.services.get(b.service)?.loadBalancer.hash?.cookie !== undefined)),
+  },
   {
     factory: fault, // injected delay (DI) and abort (FI), decided once per request
     usedBy: (s, c) => anyRoute(s, (r) => routePolicy(c, s, r).fault !== undefined),
@@ -99,12 +103,21 @@ export function pipelineFor(config: CompiledConfig): Handler {
   return handler;
 }
 
+/**
+ * Stages that only act before the rest of the pipeline are plain functions returning `next()` (an async function
+ * returning a promise costs the runtime two more microtask jobs and allocations, per stage and request); a stage
+ * that throws instead of rejecting still yields a rejected promise, so every caller of `next()` sees one contract.
+ */
 function compose(stages: Stage[]): Handler {
   return (ctx) => {
     const run = (i: number): Promise<Response> => {
       const stage = stages[i];
       if (stage === undefined) return Promise.reject(new Error("the pipeline ended without a response"));
-      return stage(ctx, () => run(i + 1));
+      try {
+        return stage(ctx, () => run(i + 1));
+      } catch (err) {
+        return Promise.reject(err);
+      }
     };
     return run(0);
   };

@@ -7,6 +7,8 @@ import { filterEndpointsBySubset } from "../../../../shared/routing/subset";
 /** The endpoints of one (service, subset) and the round-robin position over them. */
 export interface EndpointSet {
   endpoints: EndpointModel[];
+  /** The endpoints' ids, in the same order (outlier detection and retries work on ids). */
+  ids: readonly string[];
   roundRobin: RoundRobinState;
 }
 
@@ -76,7 +78,7 @@ export function compileConfig(snapshot: SnapshotModel): CompiledConfig {
 }
 
 function endpointSet(endpoints: EndpointModel[]): EndpointSet {
-  return { endpoints, roundRobin: createRoundRobinState() };
+  return { endpoints, ids: endpoints.map((e) => e.id), roundRobin: createRoundRobinState() };
 }
 
 /** The endpoint set a backend names; null when the subset is not defined. */

@@ -19,7 +19,7 @@ export const endpoint: StageFactory = (config) =>
     const choice = ctx.backend!;
     const dest = destinationFor(config, choice);
     const state = resilienceOf(ctx);
-    const ids = choice.set.endpoints.map((e) => e.id);
+    const ids = choice.set.ids;
     const cfg = dest.outlierConfig ?? NO_OUTLIER_DETECTION;
     const available = availableEndpoints(dest.outlier, ids, Date.now(), cfg, unhealthyEndpoints(dest.serviceKey));
     let chosen: EndpointModel | null = null;
@@ -28,9 +28,13 @@ export const endpoint: StageFactory = (config) =>
       else abandonProbe(dest.outlier, available.probe);
     }
     if (chosen === null) {
-      const allowed = new Set(retryCandidates(available.ids, state.tried));
+      // Every endpoint available and none tried yet (a first try, mostly): no filter to build.
+      const allowed =
+        state.tried.size === 0 && available.ids.length === ids.length
+          ? null
+          : new Set(retryCandidates(available.ids, state.tried));
       chosen = pickEndpoint(choice.set, choice.service.loadBalancer, ctx, {
-        usable: allowed.size === ids.length ? undefined : (e) => allowed.has(e.id),
+        usable: allowed === null || allowed.size === ids.length ? undefined : (e) => allowed.has(e.id),
         inflight: (id) => dest.inflight.get(id) ?? 0,
       });
     }

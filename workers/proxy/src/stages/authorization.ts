@@ -9,7 +9,7 @@ import { securityOf } from "../security/service-security";
 const DENIED_FLAG = "UAEX";
 
 export const authorization: StageFactory = () =>
-  async function authorization(ctx: ProxyContext, next) {
+  function authorization(ctx: ProxyContext, next) {
     const security = securityOf(ctx.destination);
     if (!security.hasAuthorization) return next();
 

@@ -8,7 +8,7 @@ import { tracePropagation } from "../../../../shared/telemetry/index";
 export const forwarding: StageFactory = (config) => {
   // MeshConfig `tracing.propagation`: the trace header formats written upstream, decided once per revision.
   const propagation = tracePropagation(config.mesh.tracing?.propagation);
-  return async function forwarding(ctx: ProxyContext, next) {
+  return function forwarding(ctx: ProxyContext, next) {
     const h = ctx.headers;
     stripHopByHop(h, isWebSocketUpgrade(h.inboundReader));
     // The runtime knows the client address; on egress (service binding) there is no client socket.

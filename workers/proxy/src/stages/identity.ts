@@ -2,7 +2,7 @@
 import type { ProxyContext, Stage, StageFactory } from "../context";
 
 export const identity: StageFactory = (config) =>
-  async function identity(ctx: ProxyContext, next) {
+  function identity(ctx: ProxyContext, next) {
     // The token is kept for an authentication stage to verify; it never reaches the service.
     ctx.identityToken = ctx.headers.get("x-mesh-identity");
     ctx.headers.delete("x-mesh-identity");

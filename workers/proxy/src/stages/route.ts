@@ -4,7 +4,7 @@ import { matchRoute } from "../../../../shared/routing/match-route";
 import type { ProxyContext, StageFactory } from "../context";
 
 export const route: StageFactory = () =>
-  async function route(ctx: ProxyContext, next) {
+  function route(ctx: ProxyContext, next) {
     // Matched against the headers as forwarded: a spoofed x-mesh-principal is already gone by now.
     const headers = ctx.headers;
     ctx.match = matchRoute(ctx.destination.table, {
