@@ -91,6 +91,26 @@ describe("toMessages", () => {
     expect(toMessages(chunk.slice(0, 1).map(queued), 10)).toEqual([]);
   });
 
+  it("measures the limit in UTF-8 bytes, not in characters", () => {
+    // Each user agent is 40 characters but 160 bytes in UTF-8 (four-byte characters are two UTF-16 units).
+    const wide = (id: string): Outgoing => ({
+      ...item(id),
+      facts: { ...facts, requestId: id, userAgent: "😀".repeat(20) },
+    });
+    const chunk = Array.from({ length: 6 }, (_, i) => wide(`w${i}`));
+    const whole = JSON.stringify(toShipment(chunk));
+    const bytes = new TextEncoder().encode(whole).length;
+    expect(bytes).toBeGreaterThan(whole.length);
+    // A limit the characters fit under but the bytes do not: split.
+    const limit = Math.floor((whole.length + bytes) / 2);
+    const messages = toMessages(chunk.map(queued), limit);
+    expect(messages.length).toBeGreaterThan(1);
+    for (const m of messages) expect(new TextEncoder().encode(m.body).length).toBeLessThanOrEqual(limit);
+    // Exactly the byte length: one message.
+    expect(toMessages(chunk.map(queued), bytes)).toHaveLength(1);
+    expect(toMessages(chunk.map(queued), bytes - 1).length).toBeGreaterThan(1);
+  });
+
   it("refuses text that is not JSON", () => {
     expect(parseShipment("{not json")).toBeNull();
   });
