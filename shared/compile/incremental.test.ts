@@ -30,6 +30,49 @@ spec:
   retry: {attempts: 2, retryOn: "5xx"}
   timeouts: {request: 2s}
 ---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: mesh-deny-admin, namespace: istio-system}
+spec:
+  action: DENY
+  rules: [{to: [{operation: {paths: ["/admin"]}}]}]
+---
+apiVersion: security.istio.io/v1
+kind: RequestAuthentication
+metadata: {name: reviews-jwt, namespace: istio-system}
+spec:
+  selector: {matchLabels: {app: reviews}}
+  jwtRules: [{issuer: "https://issuer.example.com", jwks: '{"keys":[]}'}]
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: strict-echo, namespace: team-a}
+spec:
+  targetRef: {kind: Service, name: echo}
+  mtls: {mode: STRICT}
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: team-a, namespace: team-a}
+spec: {mtls: {mode: PERMISSIVE}}
+---
+apiVersion: flaremesh.dev/v1alpha1
+kind: TrafficPolicy
+metadata: {name: echo, namespace: team-a}
+spec:
+  targetRef: {kind: Service, name: echo}
+  timeouts: {request: 3s}
+---
+apiVersion: flaremesh.dev/v1alpha1
+kind: Service
+metadata: {name: echo, namespace: team-a}
+spec: {endpoints: [{url: "http://127.0.0.1:9001"}]}
+---
+apiVersion: flaremesh.dev/v1alpha1
+kind: Service
+metadata: {name: details, namespace: team-a}
+spec: {endpoints: [{url: "http://127.0.0.1:9002"}]}
+---
 apiVersion: flaremesh.dev/v1alpha1
 kind: MeshConfig
 metadata: {name: default}
@@ -102,7 +145,7 @@ describe("compileSnapshot reusing unchanged Services", () => {
           expect(outcome(current)).toEqual(outcome(structuredClone(current)));
         }
       }),
-      { numRuns: 150, seed: 20261127 },
+      { numRuns: 300, seed: 20261127 },
     );
   });
 
@@ -121,6 +164,41 @@ describe("compileSnapshot reusing unchanged Services", () => {
     const third = compileSnapshot([...next, extra], 3, AT);
     expect(third.services["default/productpage"]).toBe(first.services["default/productpage"]);
     expect(third.services["default/reviews"]).toBe(second.services["default/reviews"]);
+  });
+
+  it("recompiles for a policy change only the Services the policy could apply to", () => {
+    const first = compileSnapshot(BASE, 1, AT);
+    const replaced = (kind: string, namespace: string, name: string, spec: object) =>
+      BASE.map((r) =>
+        r.kind === kind && r.metadata.namespace === namespace && r.metadata.name === name
+          ? ({ ...r, spec: { ...(r.spec as object), ...spec } } as Resource)
+          : r,
+      );
+    // A TrafficPolicy with a targetRef: its Service only.
+    const second = compileSnapshot(replaced("TrafficPolicy", "team-a", "echo", { timeouts: { request: "4s" } }), 2, AT);
+    expect(second.services["team-a/echo"]).not.toBe(first.services["team-a/echo"]);
+    expect(second.services["team-a/echo"]!.policy).not.toEqual(first.services["team-a/echo"]!.policy);
+    expect(second.services["team-a/details"]).toBe(first.services["team-a/details"]);
+    expect(second.services["default/details"]).toBe(first.services["default/details"]);
+    // A namespace-wide policy: the Services of its namespace.
+    const third = compileSnapshot(
+      replaced("PeerAuthentication", "team-a", "team-a", { mtls: { mode: "STRICT" } }),
+      3,
+      AT,
+    );
+    expect(third.services["team-a/details"]!.policy.security).not.toEqual(
+      first.services["team-a/details"]!.policy.security,
+    );
+    expect(third.services["default/details"]).toBe(first.services["default/details"]);
+    // A policy in the root namespace: every Service.
+    const rules = [{ to: [{ operation: { paths: ["/admin", "/debug"] } }] }];
+    const fourth = compileSnapshot(
+      replaced("AuthorizationPolicy", "istio-system", "mesh-deny-admin", { rules }),
+      4,
+      AT,
+    );
+    for (const key of ["default/details", "team-a/details", "team-a/echo"])
+      expect(fourth.services[key]!.policy.security).not.toEqual(first.services[key]!.policy.security);
   });
 
   it("recompiles a Service whose routes name a Service that came or went", () => {

@@ -18,6 +18,7 @@ import { compileTrafficPolicies } from "./traffic-policy";
 import { compileVirtualService, virtualServicesByHost } from "./virtualservice";
 import { deepFreeze } from "../deep-freeze";
 import { groupByKeys } from "./group-by-keys";
+import { policiesBySubject } from "./policy-inputs";
 
 export { resolveHost, hostToKey } from "./resolve-host";
 export { compareResourceAge } from "./order";
@@ -31,10 +32,10 @@ function oldest<T extends Resource>(list: T[]): T | undefined {
 /**
  * A Service's compiled model, kept with the documents it was compiled from (by identity). The control plane keeps
  * unchanged resources as the same objects from one apply to the next, so an apply recompiles only the Services its
- * documents touch — unless it changes what every Service depends on (`SharedInputs`). Which other Services exist
- * matters only through the ones the model's routes name: the answers the compile got about them are kept and
- * checked again. Held models are frozen, with whatever they share with the documents (label maps, for one): the
- * snapshots that share them cannot change them.
+ * documents touch: its routing documents, or a policy that could apply to it (`policiesBySubject`); a MeshConfig
+ * change recompiles all (`SharedInputs`). Which other Services exist matters only through the ones the model's
+ * routes name: the answers the compile got about them are kept and checked again. Held models are frozen, with
+ * whatever they share with the documents (label maps, for one): the snapshots that share them cannot change them.
  */
 const compiledModels = new WeakMap<object, HeldModel>();
 
@@ -92,14 +93,11 @@ export function compileSnapshot(resources: Resource[], revision: number, generat
   const virtualServicesOf = virtualServicesByHost(virtualServices, serviceKeys);
   const rulesOf = groupByKeys(destinationRules, (d) => [resolveHost(d.spec.host, d.metadata.namespace, serviceKeys)]);
 
-  // What every Service's model may depend on besides its own documents: the mesh defaults and the policies that
-  // select Services by scope.
-  const policyKinds = ["PeerAuthentication", "RequestAuthentication", "AuthorizationPolicy"] as const;
-  const shared = sharedInputs([
-    meshConfig,
-    ...trafficPolicies,
-    ...policyKinds.flatMap((kind): unknown[] => ofKind(resources, kind)),
-  ]);
+  // What every Service's model depends on besides its own documents: the mesh defaults; and those of the policies
+  // (TrafficPolicy and the Istio security kinds) that could apply to it by scope.
+  const shared = sharedInputs([meshConfig]);
+  const policyKinds = ["TrafficPolicy", "PeerAuthentication", "RequestAuthentication", "AuthorizationPolicy"] as const;
+  const policiesFor = policiesBySubject(policyKinds.flatMap((kind): Resource[] => ofKind(resources, kind)));
 
   const services: Record<string, ServiceModel> = {};
   for (const svc of serviceResources) {
@@ -107,7 +105,7 @@ export function compileSnapshot(resources: Resource[], revision: number, generat
     const dr = oldest(rulesOf.get(key) ?? []);
     const attached = routesOf.get(key) ?? [];
     const vs = oldest(virtualServicesOf.get(key) ?? []);
-    const inputs = [svc, dr, vs, ...attached];
+    const inputs = [svc, dr, vs, ...attached, null, ...policiesFor(svc.metadata)];
     const held = compiledModels.get(svc);
     if (held !== undefined && stillHolds(held, shared, inputs, serviceKeys)) {
       services[key] = held.model;
