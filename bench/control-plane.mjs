@@ -1,9 +1,9 @@
 // `npx node bench/control-plane.mjs [services] [applies]`: the control plane at size, alone — `services` Services
 // with 10 HTTPRoute rules each (default 1,000) applied in batches, then `applies` one-document applies (default 20),
-// each timed and followed until the proxy serves it. The benchmark's control-plane phase without the rest, for
+// each timed and followed until the proxy serves it, then policy applies (one Service's, namespace-wide). The benchmark's control-plane phase without the rest, for
 // before/after comparisons of control-plane changes. Loads target 127.0.0.1 only.
 import { largeMesh } from "./lib/config.mjs";
-import { applyJson, propagation, summary } from "./lib/control-plane.mjs";
+import { applyJson, policyApplies, propagation, summary } from "./lib/control-plane.mjs";
 import { round } from "./lib/load.mjs";
 import { startUpstream } from "./lib/upstream.mjs";
 import { startControl, startProxy } from "./lib/workerd.mjs";
@@ -18,6 +18,7 @@ try {
   const batchMs = [];
   for (const docs of batches) batchMs.push((await applyJson(control, docs)).ms);
   const single = await propagation(control, proxy, upstream.url, applies, "cp");
+  const policies = await policyApplies(control, { target: "m0", count: Math.max(1, Math.round(applies / 2)) });
   const counts = await proxy.bridgeCounts();
   console.log(
     JSON.stringify(
@@ -33,6 +34,7 @@ try {
         applyToServedMs: single.applyToServedMs,
         applyStartToServedMs: single.applyStartToServedMs,
         timeouts: single.timeouts,
+        ...policies,
         snapshotBytes: await control.wholeSnapshotBytes(),
         // What the proxy received per revision: whole snapshots (its first) and deltas (the changed services).
         proxyAnswers: counts.answers,

@@ -79,3 +79,32 @@ export async function propagation(control, proxy, upstreamUrl, count, label) {
     timeouts,
   };
 }
+
+/**
+ * Applies of a policy at size: `count` of a TrafficPolicy with a targetRef (one Service: `target`), then `count` of
+ * a namespace-wide AuthorizationPolicy (every Service of the namespace; it denies a path nothing requests), each
+ * with a new value. What an apply costs when it changes a policy rather than a Service's own documents.
+ */
+export async function policyApplies(control, { namespace = "default", target, count }) {
+  const targeted = [];
+  const namespaceWide = [];
+  for (let i = 0; i < count; i++) {
+    const policy = {
+      apiVersion: "flaremesh.dev/v1alpha1",
+      kind: "TrafficPolicy",
+      metadata: { name: `bench-${target}`, namespace },
+      spec: { targetRef: { kind: "Service", name: target }, timeouts: { request: `${10 + i}s` } },
+    };
+    targeted.push((await applyJson(control, [policy])).ms);
+  }
+  for (let i = 0; i < count; i++) {
+    const policy = {
+      apiVersion: "security.istio.io/v1",
+      kind: "AuthorizationPolicy",
+      metadata: { name: "bench-namespace-deny", namespace },
+      spec: { action: "DENY", rules: [{ to: [{ operation: { paths: [`/bench-never-${i}`] } }] }] },
+    };
+    namespaceWide.push((await applyJson(control, [policy])).ms);
+  }
+  return { targetedPolicyApplyMs: summary(targeted), namespacePolicyApplyMs: summary(namespaceWide) };
+}

@@ -156,6 +156,9 @@ export function printTable(r) {
   out.push(
     `control plane: ${cp.services} services / ${cp.routes} routes applied in ${cp.batches} batches, ${cp.applyAllMs} ms total ` +
       `(batch p50 ${cp.applyBatchMs.p50} ms, last ${cp.lastBatchMs} ms); one-resource apply at that size p50 ${cp.singleChangeApplyMsAtSize.p50} ms; ` +
+      (cp.targetedPolicyApplyMs
+        ? `a policy apply p50 ${cp.targetedPolicyApplyMs.p50} ms for one Service, ${cp.namespacePolicyApplyMs.p50} ms namespace-wide; `
+        : "") +
       `snapshot ${cp.snapshotBytes} bytes (${cp.meshServicesInSnapshot ?? "?"} services, ${cp.meshRoutesInSnapshot ?? "?"} routes in it)` +
       (cp.proxyAnswers
         ? `; the proxy received ${cp.proxyAnswers.whole} whole snapshot(s) and ${cp.proxyAnswers.delta} deltas (last ${cp.proxyAnswers.lastDeltaBytes} bytes)`
