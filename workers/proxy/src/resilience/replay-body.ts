@@ -11,13 +11,16 @@ export interface ReplayableBody {
 
 const NO_BODY: ReplayableBody = { replayable: true, next: () => null };
 
-/** `length` is the request's Content-Length header as received (null when absent). */
-export async function prepareBody(
+/**
+ * `length` is the request's Content-Length header as received (null when absent). A promise only when the body is
+ * read into a buffer: a request without one (most) or one streamed once is ready at once.
+ */
+export function prepareBody(
   request: Request,
   length: string | null,
   maxRetries: number,
   limit: number,
-): Promise<ReplayableBody> {
+): ReplayableBody | Promise<ReplayableBody> {
   const contentLength = length !== null && /^\d+$/.test(length) ? Number(length) : null;
   const plan = bodyReplayPlan({ hasBody: request.body !== null, contentLength }, maxRetries, limit);
   switch (plan) {
@@ -25,10 +28,8 @@ export async function prepareBody(
       return NO_BODY;
     case "stream":
       return { replayable: false, next: () => request.body };
-    case "buffer": {
-      const buffer = await request.arrayBuffer();
-      return { replayable: true, next: () => buffer };
-    }
+    case "buffer":
+      return request.arrayBuffer().then((buffer) => ({ replayable: true, next: () => buffer }));
     case "buffer-if-fits":
       return bufferIfFits(request.body!, limit);
   }

@@ -40,12 +40,13 @@ export const retry: StageFactory = (config) =>
     // Ingress starts a fresh platform budget; egress inherits what the calling Worker forwarded.
     const budget = readInvocationBudget(ctx.headers.original(INVOCATION_BUDGET_HEADER), ctx.mode);
     const tries = planTries(budget, plan.maxRetries, dest.endpointsAreWorkers);
-    const body = await prepareBody(
+    const prepared = prepareBody(
       ctx.request,
       ctx.headers.original("content-length"),
       Math.min(plan.maxRetries, tries.maxTries - 1),
       policy.retryBodyLimitBytes,
     );
+    const body = prepared instanceof Promise ? await prepared : prepared;
     for (let n = 1; ; n++) {
       ctx.attempts = n;
       ctx.target = null;

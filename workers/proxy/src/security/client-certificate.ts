@@ -28,18 +28,26 @@ async function proofMatches(proof: string, secret: string): Promise<boolean> {
   return crypto.subtle.timingSafeEqual(a, b);
 }
 
-export async function certificatePeer(ctx: ProxyContext): Promise<PeerIdentity> {
+const NONE: PeerIdentity = Object.freeze({ kind: "none" });
+
+/** The caller's verified client certificate, if any; a promise only when the listener's proof must be checked. */
+export function certificatePeer(ctx: ProxyContext): PeerIdentity | Promise<PeerIdentity> {
   const proof = ctx.headers.original(LISTENER_PROOF_HEADER);
   ctx.headers.delete(LISTENER_PROOF_HEADER);
   // Egress arrives over a service binding: the caller Worker could set any `cf`; its binding is its identity.
-  if (ctx.mode !== "ingress") return { kind: "none" };
+  if (ctx.mode !== "ingress") return NONE;
   const secret = ctx.env.MESH_TLS_LISTENER_SECRET;
   const needsProof = secret !== undefined && secret !== "";
   // Without the listener's proof `request.cf` is the client's own: not worth reading (reading it is not free).
-  if (needsProof && proof === null) return { kind: "none" };
+  if (needsProof && proof === null) return NONE;
   const auth = (ctx.request as { cf?: { tlsClientAuth?: TlsClientAuth } }).cf?.tlsClientAuth;
-  if (auth === undefined || auth === null || auth.certPresented !== "1") return { kind: "none" };
-  if (needsProof && !(await proofMatches(proof ?? "", secret))) return { kind: "none" };
+  if (auth === undefined || auth === null || auth.certPresented !== "1") return NONE;
+  if (!needsProof) return presentedCertificate(ctx, auth);
+  return proofMatches(proof ?? "", secret).then((ok) => (ok ? presentedCertificate(ctx, auth) : NONE));
+}
+
+/** What a presented certificate proves, once `request.cf` is known to come from the listener (or the edge). */
+function presentedCertificate(ctx: ProxyContext, auth: TlsClientAuth): PeerIdentity {
   if (auth.certVerified !== "SUCCESS") return { kind: "invalid", detail: "client certificate not verified" };
   const der = typeof auth.certRFC9440 === "string" ? derFromRfc9440(auth.certRFC9440) : null;
   const uris = der === null ? null : uriSubjectAltNames(der);

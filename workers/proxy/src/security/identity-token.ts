@@ -64,6 +64,19 @@ export interface IdentityCheck {
 }
 
 /**
+ * The answer for a token whose signature already verified against these keys (its claims checked now), without
+ * waiting for anything; undefined when the token needs the full verification.
+ */
+export function cachedIdentity(
+  token: string,
+  keys: readonly Jwk[],
+  check: IdentityCheck,
+): JwtResult<VerifiedIdentity> | undefined {
+  const known = verifiedTokens.get(token);
+  return known !== undefined && known.keys === keys ? checkClaims(known, check) : undefined;
+}
+
+/**
  * Decode (size-capped) → header (pinned alg, kid required) → key by kid → signature → iss/aud/exp/nbf/
  * lifetime/sub. `unknown_kid` tells the caller that a key refresh might help.
  */
@@ -72,8 +85,8 @@ export async function verifyIdentityToken(
   keys: readonly Jwk[],
   check: IdentityCheck,
 ): Promise<JwtResult<VerifiedIdentity>> {
-  const known = verifiedTokens.get(token);
-  if (known !== undefined && known.keys === keys) return checkClaims(known, check);
+  const cached = cachedIdentity(token, keys, check);
+  if (cached !== undefined) return cached;
   const read = readIdentityToken(token);
   if (!read.ok) return read;
   const { decoded, header } = read.value;
