@@ -31,7 +31,8 @@ export async function handleRequest(
   let served: ProxyContext | null = null;
   try {
     const settings = settingsOf(env);
-    const config = await getConfig(env, exec, settings.refreshMs);
+    const cached = getConfig(env, exec, settings.refreshMs);
+    const config = cached instanceof Promise ? await cached : cached;
     const url = new URL(request.url);
     const ctx: ProxyContext = {
       request,

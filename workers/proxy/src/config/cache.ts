@@ -50,18 +50,27 @@ const state: CacheState = {
  * The configuration to serve this request with. Never waits for the control plane, except in a cold isolate
  * that has none at all, which waits for one load (bounded) and otherwise throws `no_config`.
  */
-export async function getConfig(env: ProxyEnv, exec: ExecutionContext, refreshMs: number): Promise<CompiledConfig> {
+export function getConfig(
+  env: ProxyEnv,
+  exec: ExecutionContext,
+  refreshMs: number,
+): CompiledConfig | Promise<CompiledConfig> {
   const now = Date.now();
   if (state.current !== null) {
     if (now - state.checkedAt >= refreshMs && state.inflight === null && now >= state.retryAt) {
       exec.waitUntil(startLoad(env));
     }
+    // Synchronously: a request never waits for anything when the isolate has configuration.
     return state.current;
   }
   if (state.inflight === null) {
     if (now < state.retryAt) throw noConfig();
     exec.waitUntil(startLoad(env));
   }
+  return firstLoad();
+}
+
+async function firstLoad(): Promise<CompiledConfig> {
   await Promise.race([state.loading, sleep(COLD_LOAD_TIMEOUT_MS)]);
   if (state.current !== null) return state.current;
   throw noConfig();
