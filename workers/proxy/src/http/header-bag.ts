@@ -24,7 +24,7 @@ export class HeaderBag {
   }
 
   /** The inbound headers as a read-only `get` (what shared/ readers take). */
-  readonly inboundReader = { get: (name: string): string | null => this.original(name) };
+  readonly inboundReader = new InboundReader(this.inbound);
 
   get(name: string): string | null {
     return this.current(lower(name));
@@ -93,6 +93,14 @@ export class HeaderBag {
   private current(key: string): string | null {
     const edited = this.edits.get(key);
     return edited === undefined ? (this.inbound.get(key) ?? null) : edited;
+  }
+}
+
+/** `get` of the headers as they arrived (one object per request, no closure). */
+class InboundReader {
+  constructor(private readonly inbound: ReadonlyMap<string, string>) {}
+  get(name: string): string | null {
+    return this.inbound.get(lower(name)) ?? null;
   }
 }
 

@@ -27,19 +27,19 @@ export function isWebSocketUpgrade(headers: Pick<StrippableHeaders, "get">): boo
  * not the upstream), and every header the `Connection` header names. `Upgrade: websocket` is kept.
  */
 export function stripHopByHop(headers: StrippableHeaders, keepWebSocketUpgrade: boolean): void {
-  // One pass over what is present, then deletes only where needed: this runs on every request.
-  const drop: string[] = [];
+  // One pass over what is present, then deletes only where needed: this runs on every request and response.
+  let drop: string[] | null = null;
   const named = headers.get("connection");
   if (named !== null) {
     for (const token of named.split(",")) {
       const name = token.trim().toLowerCase();
-      if (name !== "" && !(keepWebSocketUpgrade && name === "upgrade")) drop.push(name);
+      if (name !== "" && !(keepWebSocketUpgrade && name === "upgrade")) (drop ??= []).push(name);
     }
   }
   headers.forEach((_value, name) => {
     if ((ALWAYS.has(name) || name.startsWith("proxy-")) && !(keepWebSocketUpgrade && name === "upgrade")) {
-      drop.push(name);
+      (drop ??= []).push(name);
     }
   });
-  for (const name of drop) headers.delete(name);
+  if (drop !== null) for (const name of drop) headers.delete(name);
 }
