@@ -1,5 +1,38 @@
-// A minimal Chrome DevTools Protocol client for the workerd inspector (CPU and allocation profiles of an isolate).
+// A minimal Chrome DevTools Protocol client for the workerd inspector (CPU and allocation profiles of an isolate),
+// and the setup both profiling tools share: the real proxy under the benchmark's realistic load, inspected.
 /* global WebSocket */
+import { BENCH_PATH } from "./config.mjs";
+import { loadRun } from "./load.mjs";
+import { applyRealistic, VARIANTS } from "./realistic.mjs";
+import { startUpstream } from "./upstream.mjs";
+import { startControl, startProxy } from "./workerd.mjs";
+
+/**
+ * Runs `fn({session, load})` against a proxy configured with `variant` (a VARIANTS name), with an inspector session
+ * on its isolate; `load(seconds)` loads it with the benchmark's request (16 connections). Stops everything after.
+ */
+export async function withInspectedProxy(variant, fn) {
+  if (!(variant in VARIANTS)) throw new Error(`variant: one of ${Object.keys(VARIANTS).join(", ")}`);
+  const inspectorPort = 9400 + Math.floor(Math.random() * 500);
+  const upstream = await startUpstream();
+  const control = await startControl();
+  const proxy = await startProxy(control.port, {}, { inspectorPort });
+  try {
+    const headers = await applyRealistic({ control, proxy, upstream, variant: VARIANTS[variant] });
+    const session = await inspectWorker(inspectorPort, "flaremesh-proxy");
+    const load = (durationS) =>
+      loadRun({ url: `http://127.0.0.1:${proxy.port}${BENCH_PATH}`, headers, connections: 16, durationS, warmupS: 0 });
+    try {
+      return await fn({ session, load });
+    } finally {
+      session.close();
+    }
+  } finally {
+    await proxy.stop();
+    await control.stop();
+    await upstream.stop();
+  }
+}
 
 /** Connects to the inspector target whose title or URL names `worker` (the first target otherwise). */
 export async function inspectWorker(inspectorPort, worker) {

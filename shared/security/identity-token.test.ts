@@ -116,20 +116,21 @@ describe("stillValid", () => {
   );
   const offsetMs = fc.integer({ min: -300_000, max: 4_500_000 });
   const skew = fc.constantFrom(undefined, 0, 30, 60);
+  /** A token for reviews issued at t0 (ten minutes). */
+  const reviewsClaims = () =>
+    identityTokenClaims({
+      trustDomain: td,
+      namespace: "default",
+      service: "reviews",
+      nowMs: t0 * 1000,
+      ttlSeconds: 600,
+      jti: "j",
+    });
 
   it("says yes only when a full check at the later time gives the same answer (property)", () => {
     fc.assert(
       fc.property(claims, offsetMs, offsetMs, skew, (times, a, b, clockSkewSeconds) => {
-        const payload = {
-          ...identityTokenClaims({
-            trustDomain: td,
-            namespace: "default",
-            service: "reviews",
-            nowMs: t0 * 1000,
-            ttlSeconds: 600,
-            jti: "j",
-          }),
-        };
+        const payload = reviewsClaims();
         delete payload["iat"];
         delete payload["nbf"];
         Object.assign(payload, times);
@@ -156,19 +157,7 @@ describe("stillValid", () => {
   });
 
   it("reuses an answer until expiry plus the skew, never for an earlier time", () => {
-    const first = checkIdentityClaims(
-      {
-        ...identityTokenClaims({
-          trustDomain: td,
-          namespace: "default",
-          service: "reviews",
-          nowMs: t0 * 1000,
-          ttlSeconds: 600,
-          jti: "j",
-        }),
-      },
-      { trustDomain: td, nowMs: t0 * 1000 },
-    );
+    const first = checkIdentityClaims(reviewsClaims(), { trustDomain: td, nowMs: t0 * 1000 });
     if (!first.ok) throw new Error("fixture");
     expect(stillValid(first.value, t0 * 1000, (t0 + 599) * 1000)).toBe(true);
     expect(stillValid(first.value, t0 * 1000, (t0 + 600 + 60) * 1000)).toBe(false);
