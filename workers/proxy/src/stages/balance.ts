@@ -7,7 +7,7 @@ import { endpointsFor } from "../config/compiled";
 import type { ProxyContext, StageFactory } from "../context";
 
 export const balance: StageFactory = (config) =>
-  async function balance(ctx: ProxyContext, next) {
+  function balance(ctx: ProxyContext, next) {
     const route = ctx.match!.route;
     const index = chooseWeighted(route.backends, ctx.random());
     // Gateway API: a rule whose backends all have weight 0 (or that has none) answers 500.
@@ -28,7 +28,11 @@ export const balance: StageFactory = (config) =>
     if (set === null) throw new MeshError("no_healthy_upstream", `${what} is not defined by any DestinationRule`);
     ctx.backend = { backend, service, set, label: what };
     applyHeaderMutation(ctx.headers, backend.requestHeaders);
-    const res = await next();
-    if (res.status !== 101) applyHeaderMutation(res.headers, backend.responseHeaders);
-    return res;
+    const mutation = backend.responseHeaders;
+    // Nothing to do on the way back (most backends): no continuation to wait in.
+    if (mutation === undefined) return next();
+    return next().then((res) => {
+      if (res.status !== 101) applyHeaderMutation(res.headers, mutation);
+      return res;
+    });
   };

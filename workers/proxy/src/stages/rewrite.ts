@@ -4,14 +4,18 @@ import { rewritePath } from "../../../../shared/routing/rewrite";
 import type { ProxyContext, StageFactory } from "../context";
 
 export const rewrite: StageFactory = () =>
-  async function rewrite(ctx: ProxyContext, next) {
+  function rewrite(ctx: ProxyContext, next) {
     const match = ctx.match!;
     const r = match.route;
     ctx.upstreamPath = rewritePath(r.rewrite?.path, ctx.url.pathname, match.prefixMatched, match.compiled.regexRewrite);
     // Origins always see their own host (the runtime sets it from their URL); Worker endpoints see this one.
     if (r.rewrite?.hostname !== undefined) ctx.upstreamHost = r.rewrite.hostname;
     applyHeaderMutation(ctx.headers, r.requestHeaders);
-    const res = await next();
-    if (res.status !== 101) applyHeaderMutation(res.headers, r.responseHeaders);
-    return res;
+    const mutation = r.responseHeaders;
+    // Nothing to do on the way back: no continuation to wait in.
+    if (mutation === undefined) return next();
+    return next().then((res) => {
+      if (res.status !== 101) applyHeaderMutation(res.headers, mutation);
+      return res;
+    });
   };
