@@ -159,6 +159,15 @@ async function loadOnce(env: ProxyEnv): Promise<boolean> {
 
 /** The newly compiled config, or null when the served one is still current. Throws when the answer is unusable. */
 function accept(answer: SnapshotAnswer, served: number | null): CompiledConfig | null {
+  const validated = validatedFrom(answer, served);
+  if (validated === null) return null;
+  const compiled = compileConfig(validated.snapshot);
+  state.validated = validated;
+  return compiled;
+}
+
+/** The answer's revision, validated: from a delta against the served one, or whole; null when still current. */
+function validatedFrom(answer: SnapshotAnswer, served: number | null): ValidatedSnapshot | null {
   if (answer.snapshot === null && answer.delta !== undefined && state.validated !== null) {
     const validated = parseSnapshotDelta(answer.delta, state.validated, validateService);
     if (validated === null || validated.snapshot.revision !== answer.revision) {
@@ -166,9 +175,7 @@ function accept(answer: SnapshotAnswer, served: number | null): CompiledConfig |
       state.wholeOnly = true;
       throw new Error(`revision ${answer.revision}: the delta from revision ${served} could not be applied`);
     }
-    const compiled = compileConfig(validated.snapshot);
-    state.validated = validated;
-    return compiled;
+    return validated;
   }
   if (answer.snapshot === null) {
     if (served !== null && answer.revision === served) return null;
@@ -182,9 +189,7 @@ function accept(answer: SnapshotAnswer, served: number | null): CompiledConfig |
   }
   const validated = parseSnapshotReusing(json, state.validated, validateService);
   if (validated === null) throw new Error(`revision ${answer.revision}: snapshot failed validation`);
-  const compiled = compileConfig(validated.snapshot);
-  state.validated = validated;
-  return compiled;
+  return validated;
 }
 
 function sleep(ms: number): Promise<void> {
