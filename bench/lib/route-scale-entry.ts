@@ -10,21 +10,30 @@ export type Mix = "indexed" | "regex";
  * `indexed`: exact paths, prefixes and prefixes with a header match, plus two regexes and a catch-all.
  * `regex`: a third of the routes are path regexes (each with a literal first segment, as real ones mostly are).
  */
+/**
+ * Route and request names have the same length at every table size (`svc00007`, `svc09999`): the string work of a
+ * lookup (lower-casing, hashing the segment, comparing, a regex) grows with the path, and longer paths are not what
+ * a bigger table costs.
+ */
+function id(i: number): string {
+  return String(i).padStart(5, "0");
+}
+
 function routesFor(n: number, mix: Mix): unknown[] {
   const routes: unknown[] = [];
   for (let i = 0; i < n - 1; i++) {
     const kind = i % 3;
     const match =
       kind === 0
-        ? { path: { type: "Exact", value: `/svc${i}/items` } }
+        ? { path: { type: "Exact", value: `/svc${id(i)}/items` } }
         : kind === 1
           ? {
-              path: { type: "PathPrefix", value: `/svc${i}` },
-              headers: [{ name: "x-tenant", type: "Exact", value: `t${i}` }],
+              path: { type: "PathPrefix", value: `/svc${id(i)}` },
+              headers: [{ name: "x-tenant", type: "Exact", value: `t${id(i)}` }],
             }
           : mix === "regex"
-            ? { path: { type: "RegularExpression", value: `/svc${i}/items/[0-9]+` } }
-            : { path: { type: "PathPrefix", value: `/svc${i}/api` } };
+            ? { path: { type: "RegularExpression", value: `/svc${id(i)}/items/[0-9]+` } }
+            : { path: { type: "PathPrefix", value: `/svc${id(i)}/api` } };
     routes.push({ id: `r${i}`, matches: [match] });
   }
   if (mix === "indexed") {
@@ -37,16 +46,16 @@ function routesFor(n: number, mix: Mix): unknown[] {
 /** A request for route `i` (the kind of path that route matches); `miss` requests fall through to the catch-all. */
 function requestFor(i: number, mix: Mix, miss: boolean): RequestFacts {
   const kind = i % 3;
-  const headers: Record<string, string> = kind === 1 ? { "x-tenant": `t${i}` } : {};
+  const headers: Record<string, string> = kind === 1 ? { "x-tenant": `t${id(i)}` } : {};
   const path = miss
-    ? `/nowhere/${i}`
+    ? `/nowhere/${id(i)}`
     : kind === 0
-      ? `/svc${i}/items`
+      ? `/svc${id(i)}/items`
       : kind === 1
-        ? `/svc${i}/orders/7`
+        ? `/svc${id(i)}/orders/7`
         : mix === "regex"
-          ? `/svc${i}/items/${i * 7}`
-          : `/svc${i}/api/v1`;
+          ? `/svc${id(i)}/items/${id(i * 7)}`
+          : `/svc${id(i)}/api/v1`;
   return {
     method: "GET",
     path,
