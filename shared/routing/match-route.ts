@@ -56,17 +56,8 @@ export function matchRoute(table: CompiledRouteTable, req: RequestFacts, stats?:
   else {
     const bucket = lookup.bySegment.get(segment);
     if (bucket !== undefined) {
-      b = bucket.prefix;
+      b = bucket.entries;
       if (bucket.exactMap !== null) a = bucket.exactMap.get(lowerPath) ?? NONE;
-      else {
-        const paths = bucket.exactPaths;
-        for (let i = 0; i < paths.length; i++) {
-          if (paths[i] === lowerPath) {
-            a = bucket.exactEntries[i]!;
-            break;
-          }
-        }
-      }
     }
   }
   const c = lookup.fallback;
@@ -81,16 +72,20 @@ export function matchRoute(table: CompiledRouteTable, req: RequestFacts, stats?:
     else if (y <= z) entry = b[j++]!;
     else entry = c[k++]!;
     if (stats !== undefined) stats.examined++;
-    const { compiled, match: m } = entry;
-    if (m === null) return { route: compiled.route, compiled, matchIndex: -1, prefixMatched: null };
-    if (m.authority !== null && host === null) host = hostWithoutPort(req.authority);
-    const consumed = verify(m, req, lowerPath, host);
+    const m = entry.match;
+    if (m === null) return { route: entry.route, compiled: entry.compiled, matchIndex: -1, prefixMatched: null };
+    let consumed: number;
+    if (entry.pathOnly) consumed = matchPath(entry, req.path, lowerPath);
+    else {
+      if (m.authority !== null && host === null) host = hostWithoutPort(req.authority);
+      consumed = verify(m, req, lowerPath, host);
+    }
     if (consumed === -1) continue;
     const prefixMatched =
-      m.path !== null && (m.path.type === "PathPrefix" || m.path.type === "Prefix")
-        ? { value: req.path.slice(0, consumed), segmentWise: m.path.type === "PathPrefix" }
+      entry.hasPath && (entry.type === "PathPrefix" || entry.type === "Prefix")
+        ? { value: req.path.slice(0, consumed), segmentWise: entry.type === "PathPrefix" }
         : null;
-    return { route: compiled.route, compiled, matchIndex: entry.matchIndex, prefixMatched };
+    return { route: entry.route, compiled: entry.compiled, matchIndex: entry.matchIndex, prefixMatched };
   }
   return null;
 }

@@ -61,20 +61,34 @@ function rng(seed: number): () => number {
   };
 }
 
-/** The obvious O(routes) definition of "first match in list order", to check the index against. */
+/**
+ * The obvious O(routes) definition of "first match in list order", to check the index against: the route, which of
+ * its matches, and the path prefix that match consumed (what `ReplacePrefixMatch` rewrites).
+ */
 function linearMatch(t: CompiledRouteTable, r: RequestFacts): string | null {
   const lowerPath = r.path.toLowerCase();
   for (const route of t.routes) {
-    if (route.matches.length === 0) return route.route.id;
-    for (const m of route.matches) {
+    if (route.matches.length === 0) return describeMatch(route.route.id, -1, null);
+    for (const [j, m] of route.matches.entries()) {
       if (m.method !== null && m.method !== r.method) continue;
       if (m.authority !== null && !matchString(m.authority, hostWithoutPort(r.authority))) continue;
       if (!m.headers.every((h) => matchKeyValue(h, r.headers(h.name)))) continue;
-      if (m.path !== null && matchPath(m.path, r.path, lowerPath) === -1) continue;
-      return route.route.id;
+      const consumed = m.path === null ? 0 : matchPath(m.path, r.path, lowerPath);
+      if (consumed === -1) continue;
+      const prefix = m.path?.type === "PathPrefix" || m.path?.type === "Prefix" ? r.path.slice(0, consumed) : null;
+      return describeMatch(route.route.id, j, prefix);
     }
   }
   return null;
+}
+
+function describeMatch(id: string, matchIndex: number, prefix: string | null): string {
+  return `${id} matches[${matchIndex}] prefix ${prefix}`;
+}
+
+function indexedMatch(t: CompiledRouteTable, r: RequestFacts): string | null {
+  const m = matchRoute(t, r);
+  return m === null ? null : describeMatch(m.route.id, m.matchIndex, m.prefixMatched?.value ?? null);
 }
 
 describe("index agrees with a linear scan", () => {
@@ -86,10 +100,11 @@ describe("index agrees with a linear scan", () => {
     Array.from({ length: 1 + Math.floor(rand() * 3) }, () => pick(rand, segments)).join("/") +
     (rand() < 0.2 ? "/" : "");
 
-  it("on 300 random tables × 50 random requests", () => {
-    const rand = rng(42);
-    for (let n = 0; n < 300; n++) {
-      const routes = Array.from({ length: 1 + Math.floor(rand() * 12) }, (_, i) => ({
+  const check = (tables: number, maxRoutes: number) => {
+    const rand = rng(42 + maxRoutes);
+    let mapped = 0;
+    for (let n = 0; n < tables; n++) {
+      const routes = Array.from({ length: 1 + Math.floor(rand() * maxRoutes) }, (_, i) => ({
         id: `r${i}`,
         matches:
           rand() < 0.1
@@ -108,6 +123,7 @@ describe("index agrees with a linear scan", () => {
               }),
       }));
       const t = compileRouteTable(ServiceModel.parse({ name: "s", namespace: "default", routes }));
+      if ([...t.lookup.bySegment.values()].some((b) => b.exactMap !== null)) mapped++;
       for (let k = 0; k < 50; k++) {
         const headers: Record<string, string> = rand() < 0.5 ? { x: "1" } : {};
         const r: RequestFacts = {
@@ -117,8 +133,17 @@ describe("index agrees with a linear scan", () => {
           headers: (name) => headers[name] ?? null,
           authority: "s.localhost",
         };
-        expect(matchRoute(t, r)?.route.id ?? null, JSON.stringify({ routes, r })).toBe(linearMatch(t, r));
+        expect(indexedMatch(t, r), JSON.stringify({ routes, r })).toBe(linearMatch(t, r));
       }
     }
+    return mapped;
+  };
+
+  it("on 300 random tables × 50 random requests", () => {
+    check(300, 12);
+  });
+
+  it("on 60 larger tables, where segments hold enough exact paths to be looked up in a map", () => {
+    expect(check(60, 150)).toBeGreaterThan(10);
   });
 });

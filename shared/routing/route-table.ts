@@ -52,23 +52,34 @@ export interface CompiledRouteTable {
   lookup: Lookup;
 }
 
-/** A candidate with what verifying it needs, so that a lookup does not go id → candidate → route → match. */
-export interface Entry {
+/**
+ * A candidate with what verifying it needs, so that a lookup does not go id → candidate → route → match. At 10,000
+ * routes every object a lookup reaches is likely a cache miss, so the entry also carries its match's path condition
+ * (the `CompiledPath` fields, meaningful when `hasPath`): a match with only a path condition — most of them — is
+ * verified from the entry alone.
+ */
+export interface Entry extends CompiledPath {
   /** Position in `candidates`: the precedence order. */
   id: number;
   compiled: CompiledRoute;
+  route: RouteModel;
   /** Null for a route without matches. */
   match: CompiledMatch | null;
   matchIndex: number;
+  hasPath: boolean;
+  /** The match has a path condition and no other (no method, authority, header or query condition). */
+  pathOnly: boolean;
 }
 
 /** Everything filed under one first path segment: exact paths that start with it and its prefix conditions. */
 export interface Bucket {
-  /** Exact paths (lower-cased) and their entries, side by side; a map instead when there are many. */
-  exactPaths: string[];
-  exactEntries: Entry[][];
+  /**
+   * Its prefix conditions and, unless `exactMap` holds them, its exact paths, merged in precedence order: an exact
+   * path is checked by verifying its entry, so a lookup reaches one list (few exact paths under one segment).
+   */
+  entries: Entry[];
+  /** The exact paths under this segment (lower-cased), when there are many. */
   exactMap: Map<string, Entry[]> | null;
-  prefix: Entry[];
 }
 
 export interface Lookup {
@@ -113,31 +124,46 @@ export function compileRouteTable(service: ServiceModel): CompiledRouteTable {
 function buildLookup(table: CompiledRouteTable): void {
   const entries = table.candidates.map((c, id): Entry => {
     const compiled = table.routes[c.route]!;
-    return { id, compiled, match: c.match === -1 ? null : compiled.matches[c.match]!, matchIndex: c.match };
+    const match = c.match === -1 ? null : compiled.matches[c.match]!;
+    const path = match?.path ?? null;
+    const others =
+      match !== null &&
+      (match.method !== null || match.authority !== null || match.headers.length > 0 || match.query.length > 0);
+    return {
+      id,
+      compiled,
+      route: compiled.route,
+      match,
+      matchIndex: c.match,
+      hasPath: path !== null,
+      pathOnly: path !== null && !others,
+      type: path?.type ?? "Exact",
+      value: path?.value ?? "",
+      ignoreCase: path?.ignoreCase ?? false,
+      regex: path?.regex ?? null,
+    };
   });
   const of = (ids: number[]) => ids.map((id) => entries[id]!);
   const { bySegment, exactOther } = table.lookup;
-  const bucket = (segment: string): Bucket => {
-    let b = bySegment.get(segment);
-    if (b === undefined) {
-      b = { exactPaths: [], exactEntries: [], exactMap: null, prefix: [] };
-      bySegment.set(segment, b);
-    }
-    return b;
-  };
-  for (const [segment, ids] of table.segment) bucket(segment).prefix = of(ids);
+  const exactBySegment = new Map<string, Map<string, Entry[]>>();
   for (const [path, ids] of table.exact) {
     const segment = firstSegment(path);
-    if (segment === null) {
-      exactOther.set(path, of(ids));
-      continue;
+    if (segment === null) exactOther.set(path, of(ids));
+    else {
+      let paths = exactBySegment.get(segment);
+      if (paths === undefined) exactBySegment.set(segment, (paths = new Map()));
+      paths.set(path, of(ids));
     }
-    const b = bucket(segment);
-    b.exactPaths.push(path);
-    b.exactEntries.push(of(ids));
   }
-  for (const b of bySegment.values()) {
-    if (b.exactPaths.length > LINEAR_EXACT) b.exactMap = new Map(b.exactPaths.map((p, i) => [p, b.exactEntries[i]!]));
+  for (const segment of new Set([...table.segment.keys(), ...exactBySegment.keys()])) {
+    const prefix = of(table.segment.get(segment) ?? []);
+    const exact = exactBySegment.get(segment) ?? new Map<string, Entry[]>();
+    bySegment.set(
+      segment,
+      exact.size > LINEAR_EXACT
+        ? { entries: prefix, exactMap: exact }
+        : { entries: [...prefix, ...[...exact.values()].flat()].sort((x, y) => x.id - y.id), exactMap: null },
+    );
   }
   table.lookup.fallback = of(table.fallback);
 }
