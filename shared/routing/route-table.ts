@@ -155,15 +155,17 @@ function buildLookup(table: CompiledRouteTable): void {
       paths.set(path, of(ids));
     }
   }
-  for (const segment of new Set([...table.segment.keys(), ...exactBySegment.keys()])) {
-    const prefix = of(table.segment.get(segment) ?? []);
-    const exact = exactBySegment.get(segment) ?? new Map<string, Entry[]>();
-    bySegment.set(
-      segment,
-      exact.size > LINEAR_EXACT
-        ? { entries: prefix, exactMap: exact }
-        : { entries: [...prefix, ...[...exact.values()].flat()].sort((x, y) => x.id - y.id), exactMap: null },
-    );
+  for (const [segment, ids] of table.segment) bySegment.set(segment, { entries: of(ids), exactMap: null });
+  for (const [segment, paths] of exactBySegment) {
+    const bucket = bySegment.get(segment);
+    const prefix = bucket?.entries ?? [];
+    if (paths.size > LINEAR_EXACT) bySegment.set(segment, { entries: prefix, exactMap: paths });
+    else {
+      // Each list is in precedence order; merged, they are sorted again (unless there is only one).
+      const lists = [prefix, ...paths.values()].filter((list) => list.length > 0);
+      const entries = lists.length === 1 ? lists[0]! : lists.flat().sort((x, y) => x.id - y.id);
+      bySegment.set(segment, { entries, exactMap: null });
+    }
   }
   table.lookup.fallback = of(table.fallback);
 }
