@@ -457,7 +457,8 @@ async function measureFlaremesh(upstream, baseHeaders) {
       proxyAnswers: counts.answers,
       note:
         "applied in batches of 100 Services + 100 HTTPRoutes (the API refuses bodies over 1 MiB); an apply recompiles the Services it touches " +
-        "(targetedPolicyApplyMs: a TrafficPolicy naming one Service; namespacePolicyApplyMs: an AuthorizationPolicy for the whole namespace, every Service); " +
+        "(targetedPolicyApplyMs: a TrafficPolicy naming one Service; selectorPolicyApplyMs: an AuthorizationPolicy selecting one Service by its app label; " +
+        "namespacePolicyApplyMs: an AuthorizationPolicy for the whole namespace, every Service); " +
         "proxyAnswers: what the proxy received per new revision (a whole snapshot first, then deltas with the changed services only)",
     };
     results.propagation.large = {

@@ -106,5 +106,23 @@ export async function policyApplies(control, { namespace = "default", target, co
     };
     namespaceWide.push((await applyJson(control, [policy])).ms);
   }
-  return { targetedPolicyApplyMs: summary(targeted), namespacePolicyApplyMs: summary(namespaceWide) };
+  const selected = [];
+  for (let i = 0; i < count; i++) {
+    const policy = {
+      apiVersion: "security.istio.io/v1",
+      kind: "AuthorizationPolicy",
+      metadata: { name: `bench-selector-${target}`, namespace },
+      spec: {
+        selector: { matchLabels: { app: target } },
+        action: "DENY",
+        rules: [{ to: [{ operation: { paths: [`/bench-never-${i}`] } }] }],
+      },
+    };
+    selected.push((await applyJson(control, [policy])).ms);
+  }
+  return {
+    targetedPolicyApplyMs: summary(targeted),
+    selectorPolicyApplyMs: summary(selected),
+    namespacePolicyApplyMs: summary(namespaceWide),
+  };
 }

@@ -157,7 +157,8 @@ export function printTable(r) {
     `control plane: ${cp.services} services / ${cp.routes} routes applied in ${cp.batches} batches, ${cp.applyAllMs} ms total ` +
       `(batch p50 ${cp.applyBatchMs.p50} ms, last ${cp.lastBatchMs} ms); one-resource apply at that size p50 ${cp.singleChangeApplyMsAtSize.p50} ms; ` +
       (cp.targetedPolicyApplyMs
-        ? `a policy apply p50 ${cp.targetedPolicyApplyMs.p50} ms for one Service, ${cp.namespacePolicyApplyMs.p50} ms namespace-wide; `
+        ? `a policy apply p50 ${cp.targetedPolicyApplyMs.p50} ms for one Service (targetRef), ` +
+          `${cp.selectorPolicyApplyMs?.p50 ?? "—"} ms by selector, ${cp.namespacePolicyApplyMs.p50} ms namespace-wide; `
         : "") +
       `snapshot ${cp.snapshotBytes} bytes (${cp.meshServicesInSnapshot ?? "?"} services, ${cp.meshRoutesInSnapshot ?? "?"} routes in it)` +
       (cp.proxyAnswers

@@ -190,6 +190,37 @@ describe("compileSnapshot reusing unchanged Services", () => {
       first.services["team-a/details"]!.policy.security,
     );
     expect(third.services["default/details"]).toBe(first.services["default/details"]);
+    // A selector policy: the Services whose labels it matches, before or after the change.
+    const methods = [{ from: [], to: [{ operation: { methods: ["GET", "HEAD"] } }] }];
+    const viewer = compileSnapshot(
+      replaced("AuthorizationPolicy", "default", "ratings-viewer", { rules: methods }),
+      5,
+      AT,
+    );
+    expect(viewer.services["default/ratings"]!.policy.security).not.toEqual(
+      first.services["default/ratings"]!.policy.security,
+    );
+    expect(viewer.services["default/details"]).toBe(first.services["default/details"]);
+    expect(viewer.services["default/productpage"]).toBe(first.services["default/productpage"]);
+    const moved = compileSnapshot(
+      replaced("AuthorizationPolicy", "default", "ratings-viewer", { selector: { matchLabels: { app: "details" } } }),
+      6,
+      AT,
+    );
+    for (const key of ["default/ratings", "default/details"])
+      expect(moved.services[key]!.policy.security).not.toEqual(first.services[key]!.policy.security);
+    expect(moved.services["default/productpage"]).toBe(first.services["default/productpage"]);
+    // (Compiled once more as it was: the held models are the latest compile's.)
+    const again = compileSnapshot(BASE, 7, AT);
+    const unmatched = compileSnapshot(
+      replaced("AuthorizationPolicy", "default", "ratings-viewer", { selector: { matchLabels: { team: "none" } } }),
+      8,
+      AT,
+    );
+    expect(unmatched.services["default/ratings"]!.policy.security).not.toEqual(
+      again.services["default/ratings"]!.policy.security,
+    );
+    expect(unmatched.services["default/details"]).toBe(again.services["default/details"]);
     // A policy in the root namespace: every Service.
     const rules = [{ to: [{ operation: { paths: ["/admin", "/debug"] } }] }];
     const fourth = compileSnapshot(
