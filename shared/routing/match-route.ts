@@ -74,13 +74,18 @@ export function matchRoute(table: CompiledRouteTable, req: RequestFacts, stats?:
     if (stats !== undefined) stats.examined++;
     const m = entry.match;
     if (m === null) return { route: entry.route, compiled: entry.compiled, matchIndex: -1, prefixMatched: null };
-    let consumed: number;
-    if (entry.pathOnly) consumed = matchPath(entry, req.path, lowerPath);
-    else {
-      if (m.authority !== null && host === null) host = hostWithoutPort(req.authority);
-      consumed = verify(m, req, lowerPath, host);
-    }
+    // The path and the header pre-check from the entry alone; the match's other conditions only if they pass.
+    const consumed = entry.hasPath ? matchPath(entry, req.path, lowerPath) : 0;
     if (consumed === -1) continue;
+    if (!entry.pathOnly) {
+      if (entry.checkHeader !== null) {
+        const value = req.headers(entry.checkHeader);
+        if (value === null) continue;
+        if (entry.checkExact ? value !== entry.checkLiteral : !value.startsWith(entry.checkLiteral)) continue;
+      }
+      if (m.authority !== null && host === null) host = hostWithoutPort(req.authority);
+      if (!verifyOthers(m, req, host)) continue;
+    }
     const prefixMatched =
       entry.hasPath && (entry.type === "PathPrefix" || entry.type === "Prefix")
         ? { value: req.path.slice(0, consumed), segmentWise: entry.type === "PathPrefix" }
@@ -90,13 +95,13 @@ export function matchRoute(table: CompiledRouteTable, req: RequestFacts, stats?:
   return null;
 }
 
-/** -1 when a condition fails, else the path prefix length consumed (0 without a path condition). */
-function verify(m: CompiledMatch, req: RequestFacts, lowerPath: string, host: string | null): number {
-  if (m.method !== null && m.method !== req.method) return -1;
-  if (m.authority !== null && !matchString(m.authority, host ?? "")) return -1;
-  for (const h of m.headers) if (!matchKeyValue(h, req.headers(h.name))) return -1;
-  for (const q of m.query) if (!matchKeyValue(q, req.query.get(q.name))) return -1;
-  return m.path === null ? 0 : matchPath(m.path, req.path, lowerPath);
+/** Whether the match's conditions other than the path hold. */
+function verifyOthers(m: CompiledMatch, req: RequestFacts, host: string | null): boolean {
+  if (m.method !== null && m.method !== req.method) return false;
+  if (m.authority !== null && !matchString(m.authority, host ?? "")) return false;
+  for (const h of m.headers) if (!matchKeyValue(h, req.headers(h.name))) return false;
+  for (const q of m.query) if (!matchKeyValue(q, req.query.get(q.name))) return false;
+  return true;
 }
 
 /** `Reviews.Localhost:8787` → `reviews.localhost`; `[::1]:80` → `[::1]`. */

@@ -53,6 +53,19 @@ export function matchPath(p: CompiledPath, path: string, lowerPath: string): num
   }
 }
 
+/**
+ * The literal text every (full) match of a regex must start with, or `` when none is known: the leading characters
+ * that are literal in a regex, less the last one when a quantifier follows it (`ab?` → `a`). A source with `|`
+ * anywhere has none (an alternative could start elsewhere). `t3-[a-z]+` → `t3-`.
+ */
+export function regexLiteralPrefix(source: string): string {
+  if (source.includes("|")) return "";
+  const m = /^[A-Za-z0-9_~\-/:,;=@#%&'"<> ]*/.exec(source);
+  const run = m === null ? "" : m[0];
+  const next = source.charAt(run.length);
+  return next === "?" || next === "*" || next === "+" || next === "{" ? run.slice(0, -1) : run;
+}
+
 export interface CompiledKeyValue {
   name: string;
   type: KeyValueMatchModel["type"];

@@ -91,6 +91,20 @@ function indexedMatch(t: CompiledRouteTable, r: RequestFacts): string | null {
   return m === null ? null : describeMatch(m.route.id, m.matchIndex, m.prefixMatched?.value ?? null);
 }
 
+/** Header conditions of every type, inverted ones, and regexes with and without a literal start. */
+const HEADER_CONDITIONS = [
+  { name: "x", type: "Exact", value: "1" },
+  { name: "x", type: "Exact", value: "1", invert: true },
+  { name: "x", type: "Prefix", value: "t1" },
+  { name: "x", type: "RegularExpression", value: "t1-[a-z]+" },
+  { name: "x", type: "RegularExpression", value: "t1?2?-b" },
+  { name: "x", type: "RegularExpression", value: "[tT]1-.*" },
+  { name: "x", type: "Present" },
+  { name: "y", type: "RegularExpression", value: "a|t1" },
+  { name: "y", type: "RegularExpression", value: "ab*", invert: true },
+  { name: "y", type: "Prefix", value: "a" },
+];
+
 describe("index agrees with a linear scan", () => {
   const segments = ["a", "b", "ab", "A", ""];
   const types = ["Exact", "PathPrefix", "Prefix", "RegularExpression"];
@@ -118,14 +132,20 @@ describe("index agrees with a linear scan", () => {
                 return {
                   ...(rand() < 0.9 ? { path: { type, value, ignoreCase: rand() < 0.2 } } : {}),
                   ...(rand() < 0.2 ? { method: "POST" } : {}),
-                  headers: rand() < 0.2 ? [{ name: "x", type: "Exact", value: "1" }] : [],
+                  headers: Array.from({ length: rand() < 0.3 ? 1 + Math.floor(rand() * 2) : 0 }, () =>
+                    pick(rand, HEADER_CONDITIONS),
+                  ),
                 };
               }),
       }));
       const t = compileRouteTable(ServiceModel.parse({ name: "s", namespace: "default", routes }));
       if ([...t.lookup.bySegment.values()].some((b) => b.exactMap !== null)) mapped++;
       for (let k = 0; k < 50; k++) {
-        const headers: Record<string, string> = rand() < 0.5 ? { x: "1" } : {};
+        const headers: Record<string, string> = {};
+        const x = pick(rand, ["1", "t1-blue", "t12-b", "t-b", "T1-x", null]);
+        const y = pick(rand, ["a", "t1", "ab", null]);
+        if (x !== null) headers.x = x;
+        if (y !== null) headers.y = y;
         const r: RequestFacts = {
           method: rand() < 0.5 ? "GET" : "POST",
           path: randomPath(rand),

@@ -4,6 +4,7 @@ import {
   compileHostMatch,
   compileKeyValue,
   compilePath,
+  regexLiteralPrefix,
   type CompiledKeyValue,
   type CompiledPath,
   type CompiledString,
@@ -69,6 +70,15 @@ export interface Entry extends CompiledPath {
   hasPath: boolean;
   /** The match has a path condition and no other (no method, authority, header or query condition). */
   pathOnly: boolean;
+  /**
+   * A necessary condition on one header, checked before the match itself: the header is present and its value
+   * equals `checkLiteral` (`checkExact`) or starts with it — from the match's first header condition that is not
+   * inverted (an exact value, a prefix, or the literal start of a regex). Most candidates a request meets fail
+   * here, without the match, its header list or its regex being read. Null when the match has no such condition.
+   */
+  checkHeader: string | null;
+  checkLiteral: string;
+  checkExact: boolean;
 }
 
 /** Everything filed under one first path segment: exact paths that start with it and its prefix conditions. */
@@ -129,6 +139,7 @@ function buildLookup(table: CompiledRouteTable): void {
     const others =
       match !== null &&
       (match.method !== null || match.authority !== null || match.headers.length > 0 || match.query.length > 0);
+    const check = match?.headers.find((h) => !h.invert) ?? null;
     return {
       id,
       compiled,
@@ -141,6 +152,14 @@ function buildLookup(table: CompiledRouteTable): void {
       value: path?.value ?? "",
       ignoreCase: path?.ignoreCase ?? false,
       regex: path?.regex ?? null,
+      checkHeader: check?.name ?? null,
+      checkLiteral:
+        check === null || check.type === "Present"
+          ? ""
+          : check.type === "RegularExpression"
+            ? regexLiteralPrefix(check.value)
+            : check.value,
+      checkExact: check?.type === "Exact",
     };
   });
   const of = (ids: number[]) => ids.map((id) => entries[id]!);
