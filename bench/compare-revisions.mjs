@@ -4,13 +4,12 @@
 // speed drifts, this is the fair before/after of a change: both versions see the same drift. Loads target
 // 127.0.0.1 only and stop by themselves.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ROOT } from "../scripts/lib/local-mesh.mjs";
 import { BENCH_PATH } from "./lib/config.mjs";
 import { loadRun, round } from "./lib/load.mjs";
+import { revisionWorktree } from "./lib/worktree.mjs";
 import { applyRealistic, VARIANTS } from "./lib/realistic.mjs";
 import { startUpstream } from "./lib/upstream.mjs";
 import * as current from "./lib/workerd.mjs";
@@ -30,14 +29,8 @@ if (!rev) throw new Error("usage: compare-revisions.mjs <git-rev> [rounds] [seco
 const rounds = Number(roundsArg ?? 5);
 const seconds = Number(secondsArg ?? 3);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const git = (...args) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
 
-const sha = git("rev-parse", "--short", rev);
-// Inside the checkout: workerd refuses Worker scripts outside the directory it was started from.
-mkdirSync(join(ROOT, ".bench-revisions"), { recursive: true });
-const dir = mkdtempSync(join(ROOT, ".bench-revisions", `${sha}-`));
-git("worktree", "add", "--detach", dir, rev);
-symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
+const { sha, dir, remove } = revisionWorktree(rev);
 const before = await import(pathToFileURL(join(dir, "bench/lib/workerd.mjs")).href);
 
 /** A control plane and proxy of one version, configured with the benchmark's realistic configuration. */
@@ -116,5 +109,5 @@ try {
 } finally {
   for (const s of started.reverse()) await s.stop().catch(() => undefined);
   await upstream.stop();
-  git("worktree", "remove", "--force", dir);
+  remove();
 }

@@ -3,23 +3,19 @@
 // the same harness (the working tree's bench/lib/route-scale-entry.ts) in alternating child processes, so that a
 // busy machine slows both alike. Prints the median ns per lookup of each and the per-round ratios 10,000 / 10.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../scripts/lib/local-mesh.mjs";
+import { revisionWorktree } from "./lib/worktree.mjs";
 
 const [rev, roundsArg, budgetArg] = process.argv.slice(2);
 if (!rev) throw new Error("usage: compare-routing.mjs <git-rev> [rounds] [budgetMs]");
 const rounds = Number(roundsArg ?? 6);
 const budgetMs = Number(budgetArg ?? 2000);
-const git = (...args) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const sha = git("rev-parse", "--short", rev);
-mkdirSync(join(ROOT, ".bench-revisions"), { recursive: true });
-const dir = mkdtempSync(join(ROOT, ".bench-revisions", `${sha}-`));
-git("worktree", "add", "--detach", dir, rev);
+const { sha, dir, remove } = revisionWorktree(rev);
 try {
-  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
   // The same harness for both: only shared/ differs.
   copyFileSync(join(ROOT, "bench/lib/route-scale-entry.ts"), join(dir, "bench/lib/route-scale-entry.ts"));
   const esbuild = await import("esbuild");
@@ -61,5 +57,5 @@ process.stdout.write(JSON.stringify(Object.fromEntries(rows.map((r) => [r.mix + 
     console.log(`${name} (median of ${rounds}): ${cells.join(", ")}\n  10,000/10 by round: ${ratios.join("; ")}`);
   }
 } finally {
-  git("worktree", "remove", "--force", dir);
+  remove();
 }
