@@ -18,6 +18,9 @@ const args = process.argv.slice(2);
 // --concurrent: the three are loaded at the same time (each with its own connections) instead of in turn, so that
 // a slowdown of the shared core hits all three in the same instant; their CPU per request is then compared.
 const concurrent = args.includes("--concurrent");
+// --raw: the floor and both proxies in workerd alone, without Miniflare's entry and outbound Workers
+// (bench/lib/raw-workerd.mjs); the client sends the `cf-connecting-ip` Cloudflare's edge would add.
+const raw = args.includes("--raw");
 // --variants=A,B: the configuration variant (bench/lib/realistic.mjs VARIANTS) of the old and the new side; with
 // the same revision on both sides, what one part of the configuration costs (e.g. `HEAD 12 3 --variants=full,no-sink`).
 const variantsArg = args.find((a) => a.startsWith("--variants="));
@@ -25,7 +28,8 @@ const [oldVariant, newVariant] = variantsArg ? variantsArg.slice("--variants=".l
 for (const v of [oldVariant, newVariant])
   if (!(v in VARIANTS)) throw new Error(`variant ${v}: one of ${Object.keys(VARIANTS)}`);
 const [rev, roundsArg, secondsArg] = args.filter((a) => !a.startsWith("--"));
-if (!rev) throw new Error("usage: compare-revisions.mjs <git-rev> [rounds] [seconds] [--concurrent]");
+if (!rev)
+  throw new Error("usage: compare-revisions.mjs <git-rev> [rounds] [seconds] [--concurrent] [--raw] [--variants=A,B]");
 const rounds = Number(roundsArg ?? 5);
 const seconds = Number(secondsArg ?? 3);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -33,21 +37,24 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const { sha, dir, remove } = revisionWorktree(rev);
 const before = await import(pathToFileURL(join(dir, "bench/lib/workerd.mjs")).href);
 
-/** A control plane and proxy of one version, configured with the benchmark's realistic configuration. */
-async function startMesh(version, upstream, variant) {
+const edge = raw ? { "cf-connecting-ip": "127.0.0.1" } : {};
+
+/** A control plane and proxy of one version (`root` its checkout), configured with the realistic configuration. */
+async function startMesh(version, root, upstream, variant) {
   const control = await version.startControl();
-  const proxy = await version.startProxy(control.port);
-  return { control, proxy, headers: await applyRealistic({ control, proxy, upstream, variant: VARIANTS[variant] }) };
+  const proxy = raw ? await current.startProxyRaw(control.port, { root }) : await version.startProxy(control.port);
+  const headers = await applyRealistic({ control, proxy, upstream, variant: VARIANTS[variant] });
+  return { control, proxy, headers: { ...headers, ...edge } };
 }
 
 const upstream = await startUpstream();
 const started = [];
 try {
-  const floor = await current.startFloor(upstream.url);
+  const floor = raw ? await current.startFloorRaw(upstream.url) : await current.startFloor(upstream.url);
   started.push(floor);
-  const old = await startMesh(before, upstream, oldVariant);
+  const old = await startMesh(before, dir, upstream, oldVariant);
   started.push(old.proxy, old.control);
-  const now = await startMesh(current, upstream, newVariant);
+  const now = await startMesh(current, undefined, upstream, newVariant);
   started.push(now.proxy, now.control);
 
   const pin = (cpus, pid) => execFileSync("taskset", ["-a", "-cp", cpus, String(pid)], { stdio: "ignore" });
@@ -93,6 +100,7 @@ try {
         rounds,
         seconds,
         mode: concurrent ? "concurrent" : "in turn",
+        runtime: raw ? "workerd alone" : "Miniflare",
         variants: { [sha]: oldVariant, "working tree": newVariant },
         proxyShareMsPerRequest: { [sha]: paired(sha), "working tree": paired("working tree") },
         rpsOverFloor: { [sha]: ratio(sha), "working tree": ratio("working tree") },

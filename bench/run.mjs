@@ -26,7 +26,16 @@ import { routeScaling } from "./lib/route-scale.mjs";
 import { applyJson, applyYaml, policyApplies, propagation, summary } from "./lib/control-plane.mjs";
 import { evaluateTargets, printTable } from "./lib/report.mjs";
 import { startUpstream } from "./lib/upstream.mjs";
-import { startControl, startFloor, startNaive, startNaiveRemote, startProxy } from "./lib/workerd.mjs";
+import {
+  startControl,
+  startFloor,
+  startFloorRaw,
+  startNaive,
+  startNaiveRaw,
+  startNaiveRemote,
+  startProxy,
+  startProxyRaw,
+} from "./lib/workerd.mjs";
 
 const args = process.argv.slice(2);
 const profileName = args.includes("--tiny") ? "tiny" : args.includes("--quick") ? "quick" : "full";
@@ -85,6 +94,11 @@ async function measureDirect(upstream, headers) {
 
 /** The same bytes as the flaremesh request: a placeholder of the real token's length. */
 const placeholderHeaders = (headers) => ({ ...headers, "x-mesh-identity": "x".repeat(600) });
+/**
+ * Workers in workerd alone get the header Cloudflare's edge (and Miniflare's entry Worker) adds to every request,
+ * from the client instead.
+ */
+const asFromEdge = (headers) => ({ ...headers, "cf-connecting-ip": "127.0.0.1" });
 
 const loadShape = () => ({ connections: P.connections, durationS: P.durationS, warmupS: P.warmupS });
 
@@ -164,6 +178,10 @@ async function measureSideBySide(upstream, placeholder, baseHeaders) {
   const naiveRemote = await startNaiveRemote(upstream.url, ROUTES);
   const control = await startControl();
   const proxy = await startProxy(control.port);
+  // The same three in workerd alone, without Miniflare's shims (bench/lib/raw-workerd.mjs).
+  const floorRaw = await startFloorRaw(upstream.url);
+  const naiveRaw = await startNaiveRaw(upstream.url, ROUTES);
+  const proxyRaw = await startProxyRaw(control.port);
   let pinned = null;
   try {
     const floorFirst = await firstOk(floor.port, "bench.localhost", BENCH_PATH, placeholder);
@@ -172,6 +190,8 @@ async function measureSideBySide(upstream, placeholder, baseHeaders) {
     };
     await firstOk(naive.port, "bench.localhost", BENCH_PATH, placeholder);
     await firstOk(naiveRemote.port, "bench.localhost", BENCH_PATH, placeholder);
+    await firstOk(floorRaw.port, "bench.localhost", BENCH_PATH, asFromEdge(placeholder));
+    await firstOk(naiveRaw.port, "bench.localhost", BENCH_PATH, asFromEdge(placeholder));
 
     const applied = await applyYaml(
       control,
@@ -180,8 +200,10 @@ async function measureSideBySide(upstream, placeholder, baseHeaders) {
     const token = await identityToken(control);
     const headers = { ...baseHeaders, "x-mesh-identity": token };
     const first = await firstOk(proxy.port, "bench.localhost", BENCH_PATH, headers);
-    if (first.res.headers["x-bench-route"] !== "r151")
-      throw new Error("the benchmark request did not match route r151");
+    const firstRaw = await firstOk(proxyRaw.port, "bench.localhost", BENCH_PATH, asFromEdge(headers));
+    for (const answer of [first, firstRaw])
+      if (answer.res.headers["x-bench-route"] !== "r151")
+        throw new Error("the benchmark request did not match route r151");
     const unauthenticated = await request(proxy.port, "bench.localhost", BENCH_PATH, { headers: baseHeaders });
     if (unauthenticated.status !== 401) throw new Error(`STRICT not enforced: ${unauthenticated.status}`);
     results.flaremeshConfig = {
@@ -200,7 +222,7 @@ async function measureSideBySide(upstream, placeholder, baseHeaders) {
     };
 
     pinned = pinProcesses(
-      [floor.pid, naive.pid, naiveRemote.pid, proxy.pid],
+      [floor.pid, naive.pid, naiveRemote.pid, proxy.pid, floorRaw.pid, naiveRaw.pid, proxyRaw.pid],
       [upstream.pid, control.pid, naiveRemote.tableHost.pid],
     );
     results.settings.pinning = pinned
@@ -209,7 +231,7 @@ async function measureSideBySide(upstream, placeholder, baseHeaders) {
 
     const doCalls = async (target = naive) =>
       JSON.parse((await request(target.port, "bench.localhost", "/__bench/do-calls")).body).calls;
-    const runs = { floor: [], naive: [], naiveRemote: [], flaremesh: [] };
+    const runs = { floor: [], naive: [], naiveRemote: [], flaremesh: [], floorRaw: [], naiveRaw: [], flaremeshRaw: [] };
     let naiveCalls = 0;
     let naiveRemoteCalls = 0;
     const bridge = { requests: 0, durationS: 0, delta: {} };
@@ -263,6 +285,17 @@ async function measureSideBySide(upstream, placeholder, baseHeaders) {
       bridge.requests += meshRun.requests;
       bridge.durationS += meshRun.durationS;
       runs.flaremesh.push(meshRun);
+      log(`round ${i + 1}/${P.rounds}: floor, naive and flaremesh in workerd alone`);
+      for (const [name, target, h] of [
+        ["floorRaw", floorRaw, placeholder],
+        ["naiveRaw", naiveRaw, placeholder],
+        ["flaremeshRaw", proxyRaw, headers],
+      ]) {
+        const url = `http://127.0.0.1:${target.port}${BENCH_PATH}`;
+        runs[name].push(
+          await loadRun({ url, headers: asFromEdge(h), ...loadShape(), pids: [target.pid, upstream.pid] }),
+        );
+      }
     }
     await sleep(2500); // let the last telemetry batches ship
     const receivedAfter = await upstream.receiverStats();
@@ -279,6 +312,19 @@ async function measureSideBySide(upstream, placeholder, baseHeaders) {
     results.configurations.flaremesh = {
       ...combineRounds(runs.flaremesh),
       processes: ["workerd (proxy)", "workerd (control plane + telemetry shipper)", "upstream"],
+    };
+    const alone = "workerd alone, no Miniflare shims";
+    results.configurations.floorRaw = {
+      ...combineRounds(runs.floorRaw),
+      processes: [`workerd (floor Worker; ${alone})`, "upstream"],
+    };
+    results.configurations.naiveRaw = {
+      ...combineRounds(runs.naiveRaw),
+      processes: [`workerd (naive Worker + Durable Object; ${alone})`, "upstream"],
+    };
+    results.configurations.flaremeshRaw = {
+      ...combineRounds(runs.flaremeshRaw),
+      processes: [`workerd (proxy; ${alone})`, "upstream"],
     };
     const naiveRequests = results.configurations.naive.requests;
     const doReachable = bridge.delta.getSnapshot + bridge.delta.getJwks + bridge.delta.reportMetrics;
@@ -326,9 +372,7 @@ async function measureSideBySide(upstream, placeholder, baseHeaders) {
     throw err;
   } finally {
     pinned?.undo();
-    await floor.stop();
-    await naive.stop();
-    await naiveRemote.stop();
+    for (const s of [floor, naive, naiveRemote, floorRaw, naiveRaw, proxyRaw]) await s.stop();
   }
 }
 
@@ -500,6 +544,11 @@ async function main() {
     floorWorkerdMsPerRequest: floorCpu,
     proxyShareMsPerRequest: round(proxyCpu - floorCpu, 4),
     controlAndShipperMsPerRequest: c.flaremesh.cpuMsPerRequest[1],
+    raw: {
+      flaremeshWorkerdMsPerRequest: c.flaremeshRaw.cpuMsPerRequest[0],
+      floorWorkerdMsPerRequest: c.floorRaw.cpuMsPerRequest[0],
+      proxyShareMsPerRequest: round(c.flaremeshRaw.cpuMsPerRequest[0] - c.floorRaw.cpuMsPerRequest[0], 4),
+    },
     note:
       "workerd process CPU (utime+stime from /proc) over the measured run ÷ requests. The floor's workerd does the same " +
       "HTTP in/out and upstream fetch, so flaremesh − floor is the proxy's own work per request.",
@@ -518,6 +567,19 @@ async function main() {
     flaremeshOverNaiveRemote: {
       rps: round(c.flaremesh.rps / c.naiveRemote.rps, 2),
       p99: round(c.flaremesh.latencyMs.p99 / c.naiveRemote.latencyMs.p99, 2),
+    },
+    // In workerd alone: what the runtime itself costs, without the ~0.4 ms per request of Miniflare's shims that
+    // the floor above also pays (docs/benchmarks.md, "Miniflare's shims").
+    raw: {
+      flaremeshOverFloor: {
+        rps: round(c.flaremeshRaw.rps / c.floorRaw.rps, 3),
+        p99: round(c.flaremeshRaw.latencyMs.p99 / c.floorRaw.latencyMs.p99, 2),
+        cpu: round(c.flaremeshRaw.cpuMsPerRequest[0] / c.floorRaw.cpuMsPerRequest[0], 2),
+      },
+      flaremeshOverNaive: {
+        rps: round(c.flaremeshRaw.rps / c.naiveRaw.rps, 2),
+        p99: round(c.flaremeshRaw.latencyMs.p99 / c.naiveRaw.latencyMs.p99, 2),
+      },
     },
   };
   results.meta.finishedAt = new Date().toISOString();

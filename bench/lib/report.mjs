@@ -28,6 +28,18 @@ export function evaluateTargets(r) {
       r.ratios?.flaremeshOverFloor.p99 <= 1.3,
     ),
     check(
+      "throughput vs floor, in workerd alone",
+      "≥ 0.85× floor rps (without Miniflare's shims, as the runtime runs in production)",
+      r.ratios?.raw?.flaremeshOverFloor.rps,
+      r.ratios?.raw?.flaremeshOverFloor.rps >= 0.85,
+    ),
+    check(
+      "p99 vs floor, in workerd alone",
+      "≤ 1.3× floor p99",
+      r.ratios?.raw?.flaremeshOverFloor.p99,
+      r.ratios?.raw?.flaremeshOverFloor.p99 <= 1.3,
+    ),
+    check(
       "throughput vs naive",
       "≥ 3× naive rps",
       r.ratios?.flaremeshOverNaive.rps,
@@ -44,6 +56,12 @@ export function evaluateTargets(r) {
       "≤ 0.3 ms (flaremesh − floor workerd CPU)",
       r.proxyCpu?.proxyShareMsPerRequest,
       r.proxyCpu?.proxyShareMsPerRequest <= 0.3,
+    ),
+    check(
+      "proxy CPU per request, in workerd alone",
+      "≤ 0.3 ms (flaremesh − floor workerd CPU)",
+      r.proxyCpu?.raw?.proxyShareMsPerRequest,
+      r.proxyCpu?.raw?.proxyShareMsPerRequest <= 0.3,
     ),
     check(
       "routing cost 10,000 vs 10 routes",
@@ -89,22 +107,23 @@ export function printTable(r) {
   );
   out.push("");
   out.push(
-    `${pad("configuration", 12)}${lpad("req/s", 9)}${lpad("p50 ms", 9)}${lpad("p99 ms", 9)}${lpad("p99.9 ms", 10)}` +
+    `${pad("configuration", 14)}${lpad("req/s", 9)}${lpad("p50 ms", 9)}${lpad("p99 ms", 9)}${lpad("p99.9 ms", 10)}` +
       `${lpad("CPU ms/req", 12)}${lpad("RSS MiB", 9)}${lpad("non-2xx", 9)}`,
   );
   for (const [name, c] of Object.entries(r.configurations)) {
     if (c.skipped) {
-      out.push(`${pad(name, 12)}  skipped: ${c.skipped}`);
+      out.push(`${pad(name, 14)}  skipped: ${c.skipped}`);
       continue;
     }
     const workerd = name !== "direct";
     out.push(
-      `${pad(name, 12)}${lpad(c.rps, 9)}${lpad(c.latencyMs.p50, 9)}${lpad(c.latencyMs.p99, 9)}${lpad(c.latencyMs.p999, 10)}` +
+      `${pad(name, 14)}${lpad(c.rps, 9)}${lpad(c.latencyMs.p50, 9)}${lpad(c.latencyMs.p99, 9)}${lpad(c.latencyMs.p999, 10)}` +
         `${lpad(workerd ? c.cpuMsPerRequest[0] : "—", 12)}${lpad(workerd ? c.rssMiB[0] : "—", 9)}${lpad(c.non2xx, 9)}`,
     );
   }
   out.push(
-    "(CPU and RSS: the configuration's workerd process; flaremesh: the proxy's workerd; nginx: its one worker.)",
+    "(CPU and RSS: the configuration's workerd process; flaremesh: the proxy's workerd; nginx: its one worker. " +
+      "…Raw: the same Worker in workerd alone, without Miniflare's entry and outbound Workers.)",
   );
   out.push("");
   const ratios = r.ratios;
@@ -115,9 +134,17 @@ export function printTable(r) {
         ? `   flaremesh/naive (remote object): rps ${ratios.flaremeshOverNaiveRemote.rps}, p99 ${ratios.flaremeshOverNaiveRemote.p99}`
         : ""),
   );
+  if (ratios.raw)
+    out.push(
+      `in workerd alone: flaremesh/floor rps ${ratios.raw.flaremeshOverFloor.rps}, p99 ${ratios.raw.flaremeshOverFloor.p99}, ` +
+        `CPU ${ratios.raw.flaremeshOverFloor.cpu}   flaremesh/naive rps ${ratios.raw.flaremeshOverNaive.rps}, p99 ${ratios.raw.flaremeshOverNaive.p99}`,
+    );
   out.push(
     `proxy CPU per request: ${r.proxyCpu.flaremeshWorkerdMsPerRequest} ms (workerd) − ${r.proxyCpu.floorWorkerdMsPerRequest} ms (floor) = ` +
-      `${r.proxyCpu.proxyShareMsPerRequest} ms; control plane + shipper: ${r.proxyCpu.controlAndShipperMsPerRequest} ms`,
+      `${r.proxyCpu.proxyShareMsPerRequest} ms; control plane + shipper: ${r.proxyCpu.controlAndShipperMsPerRequest} ms` +
+      (r.proxyCpu.raw
+        ? `; in workerd alone ${r.proxyCpu.raw.flaremeshWorkerdMsPerRequest} − ${r.proxyCpu.raw.floorWorkerdMsPerRequest} = ${r.proxyCpu.raw.proxyShareMsPerRequest} ms`
+        : ""),
   );
   const hp = r.hotPath;
   out.push(

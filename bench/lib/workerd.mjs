@@ -16,6 +16,7 @@ import {
   toMiniflareWorker,
 } from "../../scripts/lib/local-mesh.mjs";
 import { withNewWorkerd } from "./proc.mjs";
+import { startRawWorkerd } from "./raw-workerd.mjs";
 
 const COMPATIBILITY_DATE = "2026-11-01";
 const benchWorker = (file) => fileURLToPath(new URL(`../workers/${file}`, import.meta.url));
@@ -78,16 +79,79 @@ export async function startNaiveRemote(upstreamUrl, routes) {
   }
 }
 
+/**
+ * The same Workers in workerd alone (bench/lib/raw-workerd.mjs): no Miniflare entry Worker in front, no outbound
+ * Worker behind `fetch`. A client stands in for Cloudflare's edge by sending `cf-connecting-ip` itself.
+ */
+export function startFloorRaw(upstreamUrl) {
+  return startRawWorkerd(
+    [{ name: "bench-floor", modulePath: benchWorker("floor.mjs"), bindings: { UPSTREAM: { text: upstreamUrl } } }],
+    {
+      compatibilityDate: COMPATIBILITY_DATE,
+    },
+  );
+}
+
+export function startNaiveRaw(upstreamUrl, routes) {
+  return startRawWorkerd(
+    [
+      {
+        name: "bench-naive",
+        modulePath: benchWorker("naive.mjs"),
+        bindings: {
+          UPSTREAM: { text: upstreamUrl },
+          ROUTES: { text: String(routes) },
+          ROUTE_TABLE: { durableObject: "RouteTable" },
+        },
+      },
+    ],
+    { compatibilityDate: COMPATIBILITY_DATE },
+  );
+}
+
+/**
+ * The proxy in workerd alone, its CONTROL and TELEMETRY_QUEUE bridged to `controlPort` as in `startProxy`;
+ * `root`: the checkout whose proxy to build (this one by default).
+ */
+export async function startProxyRaw(controlPort, { root = ROOT } = {}) {
+  const proxy = await meshWorker("infra/proxy.toml", root);
+  const vars = Object.fromEntries(Object.entries(proxy.config.vars ?? {}).map(([k, v]) => [k, { text: String(v) }]));
+  return startRawWorkerd(
+    [
+      {
+        name: "flaremesh-proxy",
+        modulePath: proxy.scriptPath,
+        bindings: {
+          ...vars,
+          MESH_TLS_LISTENER_SECRET: { text: randomBytes(32).toString("base64url") },
+          CONTROL: { service: "bench-bridge-client", entrypoint: "ProxyApi" },
+          TELEMETRY_QUEUE: { service: "bench-bridge-client", entrypoint: "TelemetryQueue" },
+        },
+      },
+      {
+        name: "bench-bridge-client",
+        modulePath: benchWorker("bridge-client.mjs"),
+        bindings: { BRIDGE_URL: { text: `http://127.0.0.1:${controlPort}` } },
+      },
+    ],
+    { compatibilityDate: proxy.config.compatibility_date ?? COMPATIBILITY_DATE },
+  );
+}
+
 let buildDir = null;
 const bundles = new Map();
-/** Each mesh Worker bundled once per benchmark run, exactly as the local mesh bundles it. */
-async function meshWorker(configPath) {
+/**
+ * Each mesh Worker bundled once per benchmark run, exactly as the local mesh bundles it; `root` another checkout
+ * (compare-revisions builds an older proxy from its worktree).
+ */
+async function meshWorker(configPath, root = ROOT) {
   buildDir ??= mkdtempSync(join(tmpdir(), "flaremesh-bench-"));
-  let entry = bundles.get(configPath);
+  const key = join(root, configPath);
+  let entry = bundles.get(key);
   if (entry === undefined) {
-    const config = await readWorkerConfig(join(ROOT, configPath));
-    entry = { config, scriptPath: await bundleWorker(config, buildDir) };
-    bundles.set(configPath, entry);
+    const config = await readWorkerConfig(key);
+    entry = { config, scriptPath: await bundleWorker(config, join(buildDir, String(bundles.size))) };
+    bundles.set(key, entry);
   }
   return entry;
 }

@@ -43,7 +43,17 @@ describe("npm run bench -- --tiny", () => {
     expect(r.profile).toBe("tiny");
     expect(r.meta.versions.workerd).toMatch(/^\d/);
     expect(isNumber(r.meta.cores)).toBe(true);
-    for (const name of ["direct", "floor", "naive", "naiveRemote", "flaremesh"]) {
+    // …Raw: the same Workers in workerd alone, without Miniflare's entry and outbound Workers.
+    for (const name of [
+      "direct",
+      "floor",
+      "naive",
+      "naiveRemote",
+      "flaremesh",
+      "floorRaw",
+      "naiveRaw",
+      "flaremeshRaw",
+    ]) {
       const c = r.configurations[name] as LoadResult;
       expect(c.requests, name).toBeGreaterThan(0);
       for (const x of [c.rps, c.latencyMs.p50, c.latencyMs.p99, c.latencyMs.p999]) expect(isNumber(x), name).toBe(true);
@@ -66,6 +76,9 @@ describe("npm run bench -- --tiny", () => {
     expect(isNumber(r.ratios.flaremeshOverFloor.rps)).toBe(true);
     expect(isNumber(r.ratios.flaremeshOverNaive.rps)).toBe(true);
     expect(isNumber(r.proxyCpu.proxyShareMsPerRequest)).toBe(true);
+    expect(isNumber(r.ratios.raw.flaremeshOverFloor.rps)).toBe(true);
+    expect(isNumber(r.ratios.raw.flaremeshOverNaive.rps)).toBe(true);
+    expect(isNumber(r.proxyCpu.raw.proxyShareMsPerRequest)).toBe(true);
     expect(r.hotPath.flaremesh.durableObjectRequestsOnHotPath).toBe(0);
     expect(isNumber(r.hotPath.flaremesh.controlCallsPerRequest)).toBe(true);
     expect(r.hotPath.naive.perRequest).toBeGreaterThan(0);
@@ -93,7 +106,7 @@ describe("npm run bench -- --tiny", () => {
     expect(r.controlPlane.proxyAnswers.lastDeltaBytes).toBeLessThan(r.controlPlane.snapshotBytes);
     expect(isNumber(r.coldStart.flaremesh.firstResponseMs.p50)).toBe(true);
     expect(r.bundle.minifiedBytes).toBeGreaterThan(0);
-    expect(r.targets).toHaveLength(11);
+    expect(r.targets).toHaveLength(14);
     for (const t of r.targets) expect(typeof t.name).toBe("string");
   });
 });
