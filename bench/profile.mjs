@@ -1,4 +1,4 @@
-// `npx node bench/profile.mjs [seconds] [variant]`: CPU profile of the proxy isolate under the benchmark's realistic load,
+// `npx node bench/profile.mjs [seconds] [variant] [--raw]`: CPU profile of the proxy isolate under the benchmark's realistic load,
 // taken through the workerd inspector (Chrome DevTools Protocol). Writes bench/proxy.cpuprofile (open it in Chrome
 // DevTools → Performance) and prints the functions with the most self time.
 import { writeFileSync } from "node:fs";
@@ -6,18 +6,25 @@ import { fileURLToPath } from "node:url";
 import { selfTimes } from "./lib/cpu-profile.mjs";
 import { withInspectedProxy } from "./lib/inspector.mjs";
 
-const seconds = Number(process.argv[2] ?? 5);
-const variant = process.argv[3] ?? "full";
+// --raw: the proxy in workerd alone, without Miniflare's entry and outbound Workers (bench/lib/raw-workerd.mjs).
+const raw = process.argv.includes("--raw");
+const positional = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const seconds = Number(positional[0] ?? 5);
+const variant = positional[1] ?? "full";
 
-await withInspectedProxy(variant, async ({ session, load }) => {
-  await session.send("Profiler.enable");
-  await session.send("Profiler.setSamplingInterval", { interval: 100 });
-  await load(2); // warm the JIT first, then profile a measured run
-  await session.send("Profiler.start");
-  const run = await load(seconds);
-  const { result } = await session.send("Profiler.stop");
-  const out = fileURLToPath(new URL("./proxy.cpuprofile", import.meta.url));
-  writeFileSync(out, JSON.stringify(result.profile));
-  console.log(`${run.requests} requests (${run.rps} req/s) profiled → ${out}`);
-  for (const row of selfTimes(result.profile, 30, run.requests)) console.log(row);
-});
+await withInspectedProxy(
+  variant,
+  async ({ session, load }) => {
+    await session.send("Profiler.enable");
+    await session.send("Profiler.setSamplingInterval", { interval: 100 });
+    await load(2); // warm the JIT first, then profile a measured run
+    await session.send("Profiler.start");
+    const run = await load(seconds);
+    const { result } = await session.send("Profiler.stop");
+    const out = fileURLToPath(new URL("./proxy.cpuprofile", import.meta.url));
+    writeFileSync(out, JSON.stringify(result.profile));
+    console.log(`${run.requests} requests (${run.rps} req/s) profiled → ${out}`);
+    for (const row of selfTimes(result.profile, 30, run.requests)) console.log(row);
+  },
+  { raw },
+);

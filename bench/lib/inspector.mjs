@@ -5,20 +5,25 @@ import { BENCH_PATH } from "./config.mjs";
 import { loadRun } from "./load.mjs";
 import { applyRealistic, VARIANTS } from "./realistic.mjs";
 import { startUpstream } from "./upstream.mjs";
-import { startControl, startProxy } from "./workerd.mjs";
+import { startControl, startProxy, startProxyRaw } from "./workerd.mjs";
 
 /**
  * Runs `fn({session, load})` against a proxy configured with `variant` (a VARIANTS name), with an inspector session
  * on its isolate; `load(seconds)` loads it with the benchmark's request (16 connections). Stops everything after.
+ * `raw`: the proxy in workerd alone (bench/lib/raw-workerd.mjs) rather than under Miniflare.
  */
-export async function withInspectedProxy(variant, fn) {
+export async function withInspectedProxy(variant, fn, { raw = false } = {}) {
   if (!(variant in VARIANTS)) throw new Error(`variant: one of ${Object.keys(VARIANTS).join(", ")}`);
   const inspectorPort = 9400 + Math.floor(Math.random() * 500);
   const upstream = await startUpstream();
   const control = await startControl();
-  const proxy = await startProxy(control.port, {}, { inspectorPort });
+  const proxy = raw
+    ? await startProxyRaw(control.port, { inspectorPort })
+    : await startProxy(control.port, {}, { inspectorPort });
   try {
-    const headers = await applyRealistic({ control, proxy, upstream, variant: VARIANTS[variant] });
+    const applied = await applyRealistic({ control, proxy, upstream, variant: VARIANTS[variant] });
+    // In workerd alone, the client adds what Cloudflare's edge (or Miniflare's entry Worker) would.
+    const headers = raw ? { ...applied, "cf-connecting-ip": "127.0.0.1" } : applied;
     const session = await inspectWorker(inspectorPort, "flaremesh-proxy");
     const load = (durationS) =>
       loadRun({ url: `http://127.0.0.1:${proxy.port}${BENCH_PATH}`, headers, connections: 16, durationS, warmupS: 0 });

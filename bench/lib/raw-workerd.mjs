@@ -51,9 +51,9 @@ function binding(name, b) {
  * Starts workerd serving `workers[0]` on a loopback port. Each worker: `{name, modulePath, bindings}` with
  * `bindings` a map of name → `{text}` | `{json}` | `{durableObject}` | `{service, entrypoint?}`; the classes of its
  * `{durableObject}` bindings get SQLite-backed namespaces on disk in a temporary folder. Subrequests go straight
- * to the network (loopback allowed, as in local development).
+ * to the network (loopback allowed, as in local development). `inspectorPort`: the DevTools inspector's port.
  */
-export async function startRawWorkerd(workers, { compatibilityDate }) {
+export async function startRawWorkerd(workers, { compatibilityDate, inspectorPort }) {
   const dir = mkdtempSync(join(tmpdir(), "flaremesh-raw-"));
   const port = await freePort();
   // workerd embeds files from the config's own folder only.
@@ -82,7 +82,9 @@ export async function startRawWorkerd(workers, { compatibilityDate }) {
     `sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = ${q(workers[0].name)})]);\n`;
   const configPath = join(dir, "config.capnp");
   writeFileSync(configPath, config);
-  const child = spawn(workerdBinary(), ["serve", configPath], { stdio: ["ignore", "inherit", "inherit"] });
+  const args = ["serve", configPath];
+  if (inspectorPort !== undefined) args.push(`--inspector-addr=127.0.0.1:${inspectorPort}`);
+  const child = spawn(workerdBinary(), args, { stdio: ["ignore", "inherit", "inherit"] });
   const exited = new Promise((resolve) => child.once("exit", resolve));
   // Never outlive the benchmark, even when it fails.
   const kill = () => child.kill("SIGKILL");

@@ -111,9 +111,9 @@ export function startNaiveRaw(upstreamUrl, routes) {
 
 /**
  * The proxy in workerd alone, its CONTROL and TELEMETRY_QUEUE bridged to `controlPort` as in `startProxy`;
- * `root`: the checkout whose proxy to build (this one by default).
+ * `root`: the checkout whose proxy to build (this one by default); `inspectorPort`: for the profiling tools.
  */
-export async function startProxyRaw(controlPort, { root = ROOT } = {}) {
+export async function startProxyRaw(controlPort, { root = ROOT, inspectorPort } = {}) {
   const proxy = await meshWorker("infra/proxy.toml", root);
   const vars = Object.fromEntries(Object.entries(proxy.config.vars ?? {}).map(([k, v]) => [k, { text: String(v) }]));
   return startRawWorkerd(
@@ -134,7 +134,7 @@ export async function startProxyRaw(controlPort, { root = ROOT } = {}) {
         bindings: { BRIDGE_URL: { text: `http://127.0.0.1:${controlPort}` } },
       },
     ],
-    { compatibilityDate: proxy.config.compatibility_date ?? COMPATIBILITY_DATE },
+    { compatibilityDate: proxy.config.compatibility_date ?? COMPATIBILITY_DATE, inspectorPort },
   );
 }
 
