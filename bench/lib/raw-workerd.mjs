@@ -79,6 +79,10 @@ export async function startRawWorkerd(workers, { compatibilityDate, inspectorPor
   const config =
     `using Workerd = import "/workerd/workerd.capnp";\n` +
     `const config :Workerd.Config = (services = [${services.join(",\n")}],\n` +
+    // E.g. FLAREMESH_BENCH_V8_FLAGS=--trace-gc to see each collection's pause.
+    (process.env.FLAREMESH_BENCH_V8_FLAGS
+      ? `v8Flags = [${process.env.FLAREMESH_BENCH_V8_FLAGS.split(" ").map(q).join(", ")}],\n`
+      : "") +
     `sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = ${q(workers[0].name)})]);\n`;
   const configPath = join(dir, "config.capnp");
   writeFileSync(configPath, config);
