@@ -1,5 +1,5 @@
 // One proxy hop's trace context: continue the caller's trace (W3C first, then B3) or start one; sample parent-based.
-import { HEX_BYTE } from "../hex";
+import { charCodeScratch, charCodesToString, writeHex, writeHexByte } from "../hex";
 import { parseB3Multi, parseB3Single, writeB3, type B3Context, type HeaderReader } from "./b3";
 import {
   FLAG_RANDOM,
@@ -11,7 +11,10 @@ import {
 } from "./traceparent";
 
 export type { HeaderReader } from "./b3";
-/** Random bytes, e.g. `(n) => crypto.getRandomValues(new Uint8Array(n))` in the Worker. */
+/**
+ * Random bytes, e.g. `(n) => crypto.getRandomValues(new Uint8Array(n))`; read at once, never kept (the proxy's pool
+ * reuses the array it returns).
+ */
 export type RandomBytes = (length: number) => Uint8Array;
 
 export interface TraceContext {
@@ -77,15 +80,13 @@ export function tracePropagation(names: readonly TracePropagator[] | undefined):
 export function randomId(randomBytes: RandomBytes, length: 8 | 16): string {
   const bytes = randomBytes(length);
   if (bytes.length < length) throw new RangeError(`randomBytes returned ${bytes.length} bytes, wanted ${length}`);
-  let out = "";
+  const out = charCodeScratch(length * 2);
   let any = 0;
-  for (let i = 0; i < length - 1; i++) {
-    const b = bytes[i]!;
-    any |= b;
-    out += HEX_BYTE[b]!;
-  }
+  for (let i = 0; i < length - 1; i++) any |= bytes[i]!;
+  writeHex(out, 0, bytes, 0, length - 1);
   const last = bytes[length - 1]!;
-  return out + HEX_BYTE[any === 0 && last === 0 ? 1 : last]!;
+  writeHexByte(out, 2 * (length - 1), any === 0 && last === 0 ? 1 : last);
+  return charCodesToString(out);
 }
 
 /**
