@@ -55,7 +55,6 @@ function binding(name, b) {
  */
 export async function startRawWorkerd(workers, { compatibilityDate, inspectorPort }) {
   const dir = mkdtempSync(join(tmpdir(), "flaremesh-raw-"));
-  const port = await freePort();
   // workerd embeds files from the config's own folder only.
   workers.forEach((w, i) => copyFileSync(w.modulePath, join(dir, `worker${i}.mjs`)));
   const services = workers.map((w, i) => {
@@ -76,7 +75,7 @@ export async function startRawWorkerd(workers, { compatibilityDate, inspectorPor
   mkdirSync(join(dir, "objects"));
   services.push(`(name = "disk", disk = (path = ${q(join(dir, "objects"))}, writable = true))`);
   services.push(`(name = "internet", network = (allow = ["public", "private", "local"]))`);
-  const config =
+  const configText = (port) =>
     `using Workerd = import "/workerd/workerd.capnp";\n` +
     `const config :Workerd.Config = (services = [${services.join(",\n")}],\n` +
     // E.g. FLAREMESH_BENCH_V8_FLAGS=--trace-gc to see each collection's pause.
@@ -84,28 +83,47 @@ export async function startRawWorkerd(workers, { compatibilityDate, inspectorPor
       ? `v8Flags = [${process.env.FLAREMESH_BENCH_V8_FLAGS.split(" ").map(q).join(", ")}],\n`
       : "") +
     `sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = ${q(workers[0].name)})]);\n`;
-  const configPath = join(dir, "config.capnp");
-  writeFileSync(configPath, config);
-  const args = ["serve", configPath];
-  if (inspectorPort !== undefined) args.push(`--inspector-addr=127.0.0.1:${inspectorPort}`);
-  const child = spawn(workerdBinary(), args, { stdio: ["ignore", "inherit", "inherit"] });
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  // Never outlive the benchmark, even when it fails.
-  const kill = () => child.kill("SIGKILL");
-  process.once("exit", kill);
-  const stop = async () => {
-    process.off("exit", kill);
-    if (child.exitCode === null) child.kill("SIGTERM");
-    await exited;
-    rmSync(dir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 15_000;
-  while (!(await listening(port))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      throw new Error(`workerd did not start serving ${workers[0].name} on port ${port}`);
+
+  // A free port can be taken between our probe and workerd's bind: then workerd exits, and we try another.
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const configPath = join(dir, "config.capnp");
+    writeFileSync(configPath, configText(port));
+    const args = ["serve", configPath];
+    if (inspectorPort !== undefined) args.push(`--inspector-addr=127.0.0.1:${inspectorPort}`);
+    const child = spawn(workerdBinary(), args, { stdio: ["ignore", "inherit", "inherit"] });
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    // Never outlive the benchmark, even when it fails.
+    const kill = () => child.kill("SIGKILL");
+    process.once("exit", kill);
+    const end = async () => {
+      process.off("exit", kill);
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await exited;
+    };
+    const stop = async () => {
+      await end();
+      rmSync(dir, { recursive: true, force: true });
+    };
+    const deadline = Date.now() + 15_000;
+    let up = false;
+    while (child.exitCode === null && Date.now() < deadline) {
+      // Listening, and still ours: workerd alive after the port answers.
+      if ((await listening(port)) && child.exitCode === null) {
+        up = true;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 50));
     }
-    await new Promise((r) => setTimeout(r, 50));
+    if (up) return { pid: child.pid, port, stop };
+    const died = child.exitCode !== null;
+    if (died && attempt < 3) {
+      await end();
+      continue;
+    }
+    await stop();
+    throw new Error(
+      `workerd did not start serving ${workers[0].name} (port ${port}, ${died ? "exited" : "timed out"})`,
+    );
   }
-  return { pid: child.pid, port, stop };
 }
