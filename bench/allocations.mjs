@@ -3,13 +3,9 @@
 // Unlike CPU time on this shared VM, allocated bytes per request barely move between runs, so a change that
 // allocates less shows up here even when its CPU saving is below the benchmark's noise.
 import { allocationRows } from "./lib/allocation-profile.mjs";
-import { withInspectedProxy } from "./lib/inspector.mjs";
+import { profilerArgs, withInspectedProxy } from "./lib/inspector.mjs";
 
-// --raw: the proxy in workerd alone, without Miniflare's entry and outbound Workers (bench/lib/raw-workerd.mjs).
-const raw = process.argv.includes("--raw");
-const positional = process.argv.slice(2).filter((a) => !a.startsWith("--"));
-const seconds = Number(positional[0] ?? 4);
-const variant = positional[1] ?? "full";
+const { seconds, variant, raw } = profilerArgs(process.argv.slice(2), 4);
 /** Bytes between samples: small enough for a stable per-request figure over a few thousand requests. */
 const SAMPLING_INTERVAL = 1024;
 

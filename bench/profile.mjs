@@ -4,13 +4,9 @@
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { selfTimes } from "./lib/cpu-profile.mjs";
-import { withInspectedProxy } from "./lib/inspector.mjs";
+import { profilerArgs, withInspectedProxy } from "./lib/inspector.mjs";
 
-// --raw: the proxy in workerd alone, without Miniflare's entry and outbound Workers (bench/lib/raw-workerd.mjs).
-const raw = process.argv.includes("--raw");
-const positional = process.argv.slice(2).filter((a) => !a.startsWith("--"));
-const seconds = Number(positional[0] ?? 5);
-const variant = positional[1] ?? "full";
+const { seconds, variant, raw } = profilerArgs(process.argv.slice(2), 5);
 
 await withInspectedProxy(
   variant,

@@ -8,6 +8,19 @@ import { startUpstream } from "./upstream.mjs";
 import { startControl, startProxy, startProxyRaw } from "./workerd.mjs";
 
 /**
+ * The profiling tools' arguments: `[seconds] [variant] [--raw]` (--raw: the proxy in workerd alone, without
+ * Miniflare's entry and outbound Workers, bench/lib/raw-workerd.mjs).
+ */
+export function profilerArgs(argv, defaultSeconds) {
+  const positional = argv.filter((a) => !a.startsWith("--"));
+  return {
+    seconds: Number(positional[0] ?? defaultSeconds),
+    variant: positional[1] ?? "full",
+    raw: argv.includes("--raw"),
+  };
+}
+
+/**
  * Runs `fn({session, load})` against a proxy configured with `variant` (a VARIANTS name), with an inspector session
  * on its isolate; `load(seconds)` loads it with the benchmark's request (16 connections). Stops everything after.
  * `raw`: the proxy in workerd alone (bench/lib/raw-workerd.mjs) rather than under Miniflare.

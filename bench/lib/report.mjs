@@ -195,6 +195,9 @@ export function printTable(r) {
   const cs = r.coldStart;
   out.push(
     `cold start: proxy first response p50 ${cs.flaremesh.firstResponseMs.p50} ms (workerd ready ${cs.flaremesh.workerdReadyMs.p50} ms); ` +
+      (cs.flaremeshRaw
+        ? `in workerd alone ${cs.flaremeshRaw.firstResponseMs.p50} ms (ready ${cs.flaremeshRaw.workerdReadyMs.p50} ms); `
+        : "") +
       `floor first response ${cs.floor.firstResponseMs} ms`,
   );
   out.push(

@@ -105,6 +105,7 @@ describe("npm run bench -- --tiny", () => {
     expect(r.controlPlane.proxyAnswers.delta).toBeGreaterThan(0);
     expect(r.controlPlane.proxyAnswers.lastDeltaBytes).toBeLessThan(r.controlPlane.snapshotBytes);
     expect(isNumber(r.coldStart.flaremesh.firstResponseMs.p50)).toBe(true);
+    expect(isNumber(r.coldStart.flaremeshRaw.firstResponseMs.p50)).toBe(true);
     expect(r.bundle.minifiedBytes).toBeGreaterThan(0);
     expect(r.targets).toHaveLength(14);
     for (const t of r.targets) expect(typeof t.name).toBe("string");
@@ -156,14 +157,19 @@ describe("the before/after tools", () => {
     },
   );
 
-  it(
-    "bench/compare-revisions.mjs builds another commit's proxy and compares it side by side",
+  it.each([
+    ["under Miniflare", []],
+    ["in workerd alone (--raw)", ["--raw"]],
+  ])(
+    "bench/compare-revisions.mjs builds another commit's proxy and compares it side by side, %s",
     { timeout: 240_000 },
-    async () => {
-      const r = (await runTool("bench/compare-revisions.mjs", ["HEAD", "1", "0.5"])) as {
+    async (_name, flags) => {
+      const r = (await runTool("bench/compare-revisions.mjs", ["HEAD", "1", "0.5", ...flags])) as {
+        runtime: string;
         proxyShareMsPerRequest: Record<string, number>;
         rpsOverFloor: Record<string, number>;
       };
+      expect(r.runtime).toBe(flags.length > 0 ? "workerd alone" : "Miniflare");
       const versions = Object.keys(r.rpsOverFloor);
       expect(versions).toHaveLength(2);
       expect(versions).toContain("working tree");
