@@ -232,6 +232,32 @@ describe("compileSnapshot reusing unchanged Services", () => {
       expect(fourth.services[key]!.policy.security).not.toEqual(first.services[key]!.policy.security);
   });
 
+  it("keeps every model through a MeshConfig change but one of its default mTLS mode", () => {
+    // Without the default namespace's PeerAuthentication, the mesh's default mode decides for its Services.
+    const base = BASE.filter((r) => !(r.kind === "PeerAuthentication" && r.metadata.namespace === "default"));
+    const withMesh = (spec: object) =>
+      base.map((r) => (r.kind === "MeshConfig" ? ({ ...r, spec: { ...(r.spec as object), ...spec } } as Resource) : r));
+    const first = compileSnapshot(base, 1, AT);
+    // Defaults, tracing and address ranges go to the snapshot's mesh settings, not into any Service's model.
+    const tuned = withMesh({
+      defaultTimeout: "7s",
+      tracing: { samplingPercent: 5 },
+      allowedEndpointCidrs: ["10.0.0.0/8"],
+    });
+    const second = compileSnapshot(tuned, 2, AT);
+    expect(second.mesh).not.toEqual(first.mesh);
+    for (const key of Object.keys(first.services)) expect(second.services[key]).toBe(first.services[key]);
+    expect(second).toEqual(compileSnapshot(structuredClone(tuned), 2, AT));
+    // The default mTLS mode is part of every Service's security model: all are recompiled.
+    const strict = withMesh({ defaultMtlsMode: "STRICT" });
+    const third = compileSnapshot(strict, 3, AT);
+    for (const key of Object.keys(first.services)) expect(third.services[key]).not.toBe(first.services[key]);
+    expect(third.services["default/details"]!.policy.security).not.toEqual(
+      first.services["default/details"]!.policy.security,
+    );
+    expect(third).toEqual(compileSnapshot(structuredClone(strict), 3, AT));
+  });
+
   it("recompiles a Service whose routes name a Service that came or went", () => {
     const first = compileSnapshot(BASE, 1, AT);
     // ratings' HTTPRoute sends to reviews-v2 and reviews-v1: without the reviews-v2 Service, that backend goes.

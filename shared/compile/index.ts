@@ -32,8 +32,9 @@ function oldest<T extends Resource>(list: T[]): T | undefined {
 /**
  * A Service's compiled model, kept with the documents it was compiled from (by identity). The control plane keeps
  * unchanged resources as the same objects from one apply to the next, so an apply recompiles only the Services its
- * documents touch: its routing documents, or a policy that could apply to it (`policiesBySubject`); a MeshConfig
- * change recompiles all (`SharedInputs`). Which other Services exist matters only through the ones the model's
+ * documents touch: its routing documents, or a policy that could apply to it (`policiesBySubject`); a change to
+ * the one MeshConfig field a model depends on, `defaultMtlsMode`, recompiles all (`SharedInputs`): the other mesh
+ * settings go to the snapshot's `mesh` only. Which other Services exist matters only through the ones the model's
  * routes name: the answers the compile got about them are kept and checked again. Held models are frozen, with
  * whatever they share with the documents (label maps, for one): the snapshots that share them cannot change them.
  */
@@ -93,9 +94,11 @@ export function compileSnapshot(resources: Resource[], revision: number, generat
   const virtualServicesOf = virtualServicesByHost(virtualServices, serviceKeys);
   const rulesOf = groupByKeys(destinationRules, (d) => [resolveHost(d.spec.host, d.metadata.namespace, serviceKeys)]);
 
-  // What every Service's model depends on besides its own documents: the mesh defaults; and those of the policies
-  // (TrafficPolicy and the Istio security kinds) that could apply to it by scope.
-  const shared = sharedInputs([meshConfig]);
+  // What every Service's model depends on besides its own documents: the mesh's default mTLS mode (compared by
+  // value: the only MeshConfig field compileSecurity reads); and the policies (TrafficPolicy and the Istio security
+  // kinds) that could apply to it by scope.
+  const meshDefaultMtlsMode = meshConfig?.spec.defaultMtlsMode;
+  const shared = sharedInputs([meshDefaultMtlsMode]);
   const policyKinds = ["TrafficPolicy", "PeerAuthentication", "RequestAuthentication", "AuthorizationPolicy"] as const;
   const policiesFor = policiesBySubject(policyKinds.flatMap((kind): Resource[] => ofKind(resources, kind)));
 
@@ -127,7 +130,7 @@ export function compileSnapshot(resources: Resource[], revision: number, generat
     model.subsets = fromRule.subsets;
     // A TrafficPolicy field wins over the same DestinationRule field.
     const policy: DestinationPolicy = {
-      security: compileSecurity(model, security, meshConfig),
+      security: compileSecurity(model, security, meshDefaultMtlsMode),
       resilience: parseDroppingInvalid(ServiceResilienceModel, {
         ...fromRule.resilience,
         ...fromPolicies.resilience,

@@ -4,6 +4,8 @@ import type { ServiceModel } from "../model/snapshot";
 import type { ServiceSecurityModel } from "../model/security";
 import type { Resource } from "../resources/resource";
 import type { MeshConfigResource } from "../resources/registry";
+
+type MeshDefaultMtlsMode = NonNullable<MeshConfigResource["spec"]["defaultMtlsMode"]>;
 import { ofKind } from "../resources/registry";
 import { securityForService, type SecurityDocuments } from "../security/from-istio";
 import { compareResourceAge } from "./order";
@@ -25,12 +27,15 @@ export function securityDocuments(resources: readonly Resource[]): SecurityDocum
   };
 }
 
+/**
+ * A Service's security model. Of the MeshConfig it takes only the default mTLS mode: the compiler reuses models
+ * while that value is unchanged (`compileSnapshot`), so nothing else of the mesh may enter here.
+ */
 export function compileSecurity(
   service: ServiceModel,
   docs: SecurityDocuments,
-  mesh: MeshConfigResource | undefined,
+  mode: MeshDefaultMtlsMode | undefined,
 ): ServiceSecurityModel {
-  const mode = mesh?.spec.defaultMtlsMode;
   const scoped = { namespace: service.namespace, name: service.name, labels: service.labels };
   return securityForService(
     scoped,

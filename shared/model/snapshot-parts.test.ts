@@ -111,7 +111,7 @@ describe("parseSnapshotDelta", () => {
     const fromDelta = parseSnapshotDelta(deltaSince(after, 1, generatedAt(1)), held)!;
     const fromFull = parseSnapshotReusing(JSON.parse(partsToJson(after)), held)!;
     expect(fromDelta).toEqual(fromFull);
-    // Like a full load, a delta keeps the held model of a service whose text and mesh settings are unchanged.
+    // Like a full load, a delta keeps the held model of a service whose text is unchanged.
     for (const [key, { model }] of fromFull.services) {
       const reused = model === held.services.get(key)?.model;
       expect(fromDelta.services.get(key)!.model === held.services.get(key)?.model, key).toBe(reused);

@@ -48,14 +48,20 @@ describe("parseSnapshotReusing", () => {
     expect(second.snapshot.services["default/ratings"]!.labels.tier).toBe("backend");
   });
 
-  it("reuses nothing when the mesh settings changed (route policies fold them in)", () => {
+  it("keeps the unchanged services' models when only the mesh settings changed", () => {
     const first = parseSnapshotReusing(received(1), null)!;
     const second = parseSnapshotReusing(
       received(2, (s) => (s.mesh.defaultTimeoutMs = 1234)),
       first,
     )!;
-    expect(second.snapshot.services["default/details"]).not.toBe(first.snapshot.services["default/details"]);
-    expect(second.snapshot.services["default/details"]).toEqual(first.snapshot.services["default/details"]);
+    expect(second.snapshot.mesh.defaultTimeoutMs).toBe(1234);
+    expect(second.snapshot.services["default/details"]).toBe(first.snapshot.services["default/details"]);
+    expect(second.snapshot).toEqual(
+      parseSnapshotReusing(
+        received(2, (s) => (s.mesh.defaultTimeoutMs = 1234)),
+        null,
+      )!.snapshot,
+    );
   });
 
   it("refuses a snapshot whose changed service is invalid, or whose envelope is", () => {

@@ -235,8 +235,6 @@ export function parseSnapshot(value: unknown): SnapshotModel | null {
 /** A validated snapshot, with what `parseSnapshotReusing` needs to validate the next one incrementally. */
 export interface ValidatedSnapshot {
   snapshot: SnapshotModel;
-  /** The mesh settings as JSON text. */
-  meshText: string;
   /** Per service key: the service's JSON text and the model validated from it. */
   services: Map<string, { text: string; model: ServiceModel }>;
 }
@@ -253,9 +251,10 @@ export const parseServiceModel: ServiceValidator = (value) => {
 };
 
 /**
- * `parseSnapshot` for a proxy that holds the previous revision: when the mesh settings are unchanged, a service
- * whose JSON text is unchanged keeps its validated model — the same object — and only the other services are
- * validated. At 1,000 services a one-line change then validates one service, not 5 MB. The snapshot returned
+ * `parseSnapshot` for a proxy that holds the previous revision: a service whose JSON text is unchanged keeps its
+ * validated model — the same object — and only the other services are validated (whatever the mesh settings: a
+ * service's model does not depend on them; what the proxy derives from both is kept with the mesh settings it
+ * used, as in workers/proxy/src/resilience/route-policy.ts). At 1,000 services a one-line change then validates one service, not 5 MB. The snapshot returned
  * equals what `parseSnapshot` returns (`snapshot.test.ts`); null when it is invalid.
  */
 export function parseSnapshotReusing(
@@ -265,10 +264,8 @@ export function parseSnapshotReusing(
 ): ValidatedSnapshot | null {
   const envelope = SnapshotEnvelope.safeParse(value);
   if (!envelope.success) return null;
-  const raw = value as { mesh: unknown; services: Record<string, unknown> };
-  const meshText = JSON.stringify(raw.mesh);
-  // Compiled route policies fold the mesh defaults in: with other mesh settings, nothing is reused.
-  const reusable = previous !== null && previous.meshText === meshText ? previous.services : null;
+  const raw = value as { services: Record<string, unknown> };
+  const reusable = previous?.services;
   const services = new Map<string, { text: string; model: ServiceModel }>();
   const models: Record<string, ServiceModel> = {};
   for (const [key, service] of Object.entries(raw.services)) {
@@ -278,7 +275,7 @@ export function parseSnapshotReusing(
     services.set(key, { text, model });
     models[key] = model;
   }
-  return { snapshot: { ...envelope.data, services: models }, meshText, services };
+  return { snapshot: { ...envelope.data, services: models }, services };
 }
 
 /**
@@ -305,20 +302,18 @@ export function parseSnapshotDelta(
   if (typeof headValue !== "object" || headValue === null || Array.isArray(headValue)) return null;
   const envelope = SnapshotEnvelope.safeParse({ ...headValue, services: {} });
   if (!envelope.success || envelope.data.revision !== revision) return null;
-  const meshText = JSON.stringify((headValue as { mesh: unknown }).mesh);
-  const reusable = previous.meshText === meshText;
   const services = new Map<string, { text: string; model: ServiceModel }>();
   const models: Record<string, ServiceModel> = {};
   for (const [key, value] of Object.entries(sent)) {
     const prior = previous.services.get(key);
     const text = value === null ? prior?.text : value;
     if (typeof text !== "string") return null;
-    const model = heldOrValidated(reusable ? prior : undefined, text, () => jsonOrUndefined(text), validateService);
+    const model = heldOrValidated(prior, text, () => jsonOrUndefined(text), validateService);
     if (model === null) return null;
     services.set(key, { text, model });
     models[key] = model;
   }
-  return { snapshot: { ...envelope.data, services: models }, meshText, services };
+  return { snapshot: { ...envelope.data, services: models }, services };
 }
 
 /** The model held for a service whose JSON text is unchanged; else its value validated (null when invalid). */

@@ -211,4 +211,32 @@ spec:
     expect(res.status).toBe(504);
     expect(res.headers["x-mesh-error"]).toBe("upstream_timeout");
   });
+
+  it("MeshConfig's default timeout applies where nothing else sets one, and a change to it reaches Services already served", async () => {
+    const slow = await upstream({ kind: "ok", name: "slow", delayMs: 600 });
+    const meshConfig = (timeout: string) => `---
+apiVersion: flaremesh.dev/v1alpha1
+kind: MeshConfig
+metadata:
+  name: default
+spec:
+  defaultTimeout: ${timeout}
+`;
+    try {
+      await applyAndSettle(fixture.mesh, service("t-mesh", [slow.url]) + meshConfig("300ms"));
+      const { value: cut, ms } = await timed(() => fixture.mesh.fetch("t-mesh.localhost", "/"));
+      expect(cut.status).toBe(504);
+      expect(cut.headers["x-mesh-error"]).toBe("upstream_timeout");
+      expect(ms).toBeLessThan(600);
+      // Only the MeshConfig changes: the Service's model is kept (control plane and proxy), its routes' timeouts
+      // are resolved again.
+      await applyAndSettle(fixture.mesh, meshConfig("3s"));
+      expect((await fixture.mesh.fetch("t-mesh.localhost", "/")).status).toBe(200);
+      await applyAndSettle(fixture.mesh, meshConfig("250ms"));
+      expect((await fixture.mesh.fetch("t-mesh.localhost", "/")).status).toBe(504);
+    } finally {
+      const res = await fixture.mesh.api("DELETE", "/v1/resources/MeshConfig/default/default");
+      expect(res.status, res.body).toBe(200);
+    }
+  });
 });

@@ -1,5 +1,6 @@
 // A snapshot compiled for serving: route tables and endpoint sets built once per revision, with their LB state.
 import type { EndpointModel, LoadBalancerModel, ServiceModel, SnapshotModel } from "../../../../shared/model/snapshot";
+import { MeshResilienceModel } from "../../../../shared/model/resilience";
 import { compileRouteTable, type CompiledRouteTable } from "../../../../shared/routing/route-table";
 import { createRoundRobinState, type RoundRobinState } from "../../../../shared/routing/round-robin";
 import { filterEndpointsBySubset } from "../../../../shared/routing/subset";
@@ -31,6 +32,11 @@ export interface CompiledConfig {
   problems: string[];
   /** Mesh-wide settings of the snapshot (MeshConfig: default timeout and retry policy, ...). */
   mesh: SnapshotModel["mesh"];
+  /**
+   * The mesh's resilience defaults, the same object from one revision to the next while they are equal: what is
+   * resolved from them per route is kept while they are (resilience/route-policy.ts).
+   */
+  meshResilience: MeshResilienceModel;
   /** Additive (telemetry): sinks and sampling of this revision, absent when no TelemetrySink exists. */
   telemetry?: SnapshotModel["telemetry"];
   /** Additive (telemetry): when the control plane created the revision (ISO 8601), for propagation lag. */
@@ -72,9 +78,20 @@ export function compileConfig(snapshot: SnapshotModel): CompiledConfig {
     services,
     problems,
     mesh: snapshot.mesh,
+    meshResilience: meshResilienceOf(snapshot.mesh),
     generatedAt: snapshot.generatedAt,
     ...(snapshot.telemetry ? { telemetry: snapshot.telemetry } : {}),
   };
+}
+
+let lastMeshResilience: { text: string; model: MeshResilienceModel } | null = null;
+
+function meshResilienceOf(mesh: SnapshotModel["mesh"]): MeshResilienceModel {
+  // A snapshot compiled before MeshConfig carried resilience gets the documented defaults.
+  const model = mesh.resilience ?? MeshResilienceModel.parse({ defaultTimeoutMs: mesh.defaultTimeoutMs });
+  const text = JSON.stringify(model);
+  if (lastMeshResilience?.text !== text) lastMeshResilience = { text, model };
+  return lastMeshResilience.model;
 }
 
 function endpointSet(endpoints: EndpointModel[]): EndpointSet {

@@ -1,5 +1,4 @@
 // The resilience settings of one route of one revision (fault, timeouts, retry plan), resolved once and memoized.
-import { MeshResilienceModel } from "../../../../shared/model/resilience";
 import type { RouteModel } from "../../../../shared/model/snapshot";
 import {
   compileRetryPolicy,
@@ -20,34 +19,25 @@ export interface RoutePolicy {
   retryBodyLimitBytes: number;
 }
 
-// Route objects live exactly as long as their revision, so the memo does too.
-const memo = new WeakMap<RouteModel, RoutePolicy>();
-const meshMemo = new WeakMap<CompiledConfig, MeshResilienceModel>();
+/**
+ * A route object lives as long as its service's model, which a proxy keeps from one revision to the next while
+ * the service's JSON is unchanged — through a MeshConfig change too — so each policy is kept with the mesh
+ * defaults it was resolved with, and resolved again when they change.
+ */
+const memo = new WeakMap<RouteModel, { mesh: CompiledConfig["meshResilience"]; policy: RoutePolicy }>();
 
 /** Route beats the service's TrafficPolicy beats MeshConfig (shared/resilience/resolve-policy.ts). */
 export function routePolicy(config: CompiledConfig, service: CompiledService, route: RouteModel): RoutePolicy {
-  let policy = memo.get(route);
-  if (policy === undefined) {
-    const mesh = meshResilience(config);
-    const own = service.model.policy.resilience;
-    policy = {
-      fault: effectiveFault(route, own),
-      timeouts: effectiveTimeouts(route, own, mesh),
-      retry: compileRetryPolicy(effectiveRetry(route, own, mesh)),
-      retryBodyLimitBytes: mesh.retryBodyLimitBytes,
-    };
-    memo.set(route, policy);
-  }
+  const mesh = config.meshResilience;
+  const held = memo.get(route);
+  if (held !== undefined && held.mesh === mesh) return held.policy;
+  const own = service.model.policy.resilience;
+  const policy: RoutePolicy = {
+    fault: effectiveFault(route, own),
+    timeouts: effectiveTimeouts(route, own, mesh),
+    retry: compileRetryPolicy(effectiveRetry(route, own, mesh)),
+    retryBodyLimitBytes: mesh.retryBodyLimitBytes,
+  };
+  memo.set(route, { mesh, policy });
   return policy;
-}
-
-function meshResilience(config: CompiledConfig): MeshResilienceModel {
-  let mesh = meshMemo.get(config);
-  if (mesh === undefined) {
-    // A snapshot compiled before MeshConfig carried resilience gets the documented defaults.
-    const given = config.mesh.resilience;
-    mesh = given ?? MeshResilienceModel.parse({ defaultTimeoutMs: config.mesh.defaultTimeoutMs });
-    meshMemo.set(config, mesh);
-  }
-  return mesh;
 }
