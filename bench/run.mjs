@@ -23,7 +23,14 @@ import { machineInfo, nginxPath } from "./lib/machine.mjs";
 import { startNginx } from "./lib/nginx.mjs";
 import { PROFILES } from "./lib/profiles.mjs";
 import { routeScaling } from "./lib/route-scale.mjs";
-import { applyJson, applyYaml, policyApplies, propagation, summary } from "./lib/control-plane.mjs";
+import {
+  applyJson,
+  applyYaml,
+  meshConfigPropagation,
+  policyApplies,
+  propagation,
+  summary,
+} from "./lib/control-plane.mjs";
 import { evaluateTargets, printTable } from "./lib/report.mjs";
 import { startUpstream } from "./lib/upstream.mjs";
 import {
@@ -485,6 +492,7 @@ async function measureFlaremesh(upstream, baseHeaders) {
     for (const docs of batches) batchResults.push(await applyJson(control, docs));
     const largeProp = await propagation(control, proxy, upstream.url, P.largePropagationApplies, "large");
     const policies = await policyApplies(control, { target: "m0", count: P.policyApplies });
+    const meshConfig = await meshConfigPropagation(control, proxy, Math.max(2, P.policyApplies));
     const counts = await proxy.bridgeCounts();
     // Everything in the snapshot by then: the large mesh, the route-scaling Services and the realistic config.
     const meshRoutes =
@@ -504,12 +512,14 @@ async function measureFlaremesh(upstream, baseHeaders) {
       lastBatchMs: round(batchResults.at(-1).ms, 1),
       singleChangeApplyMsAtSize: largeProp.applyMs,
       ...policies,
+      ...meshConfig,
       snapshotBytes: await control.wholeSnapshotBytes(),
       proxyAnswers: counts.answers,
       note:
         "applied in batches of 100 Services + 100 HTTPRoutes (the API refuses bodies over 1 MiB); an apply recompiles the Services it touches " +
         "(targetedPolicyApplyMs: a TrafficPolicy naming one Service; selectorPolicyApplyMs: an AuthorizationPolicy selecting one Service by its app label; " +
-        "namespacePolicyApplyMs: an AuthorizationPolicy for the whole namespace, every Service); " +
+        "namespacePolicyApplyMs: an AuthorizationPolicy for the whole namespace, every Service; " +
+        "meshConfigApplyMs / meshConfigApplyStartToServedMs: the MeshConfig's trace propagation switched, until the probe's upstream sees it); " +
         "proxyAnswers: what the proxy received per new revision (a whole snapshot first, then deltas with the changed services only)",
     };
     results.propagation.large = {

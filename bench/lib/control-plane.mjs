@@ -81,6 +81,54 @@ export async function propagation(control, proxy, upstreamUrl, count, label) {
 }
 
 /**
+ * `count` applies of the MeshConfig alone, switching B3 propagation on and off (`tracing.propagation`); for each, the
+ * apply's own time and the time from it to the first probe request whose upstream saw the new setting. Every
+ * Service's compiled model stays as it was (only `defaultMtlsMode` enters them), so what this measures is the mesh
+ * settings reaching the proxy. The MeshConfig is deleted afterwards.
+ */
+export async function meshConfigPropagation(control, proxy, count) {
+  const applies = [];
+  const totals = [];
+  let timeouts = 0;
+  for (let i = 0; i < count; i++) {
+    // Off first: without a MeshConfig every format is written, B3 included.
+    const b3 = i % 2 === 1;
+    const propagation = b3 ? ["tracecontext", "b3"] : ["tracecontext"];
+    const applied = await applyJson(control, [
+      {
+        apiVersion: "flaremesh.dev/v1alpha1",
+        kind: "MeshConfig",
+        metadata: { name: "default" },
+        spec: { tracing: { propagation } },
+      },
+    ]);
+    applies.push(applied.ms);
+    const t0 = now();
+    for (;;) {
+      const res = await request(proxy.port, "probe.localhost", "/probe");
+      if (res.headers["x-bench-saw-b3"] === (b3 ? "1" : "0")) {
+        totals.push(applied.ms + now() - t0);
+        break;
+      }
+      if (now() - t0 > 10_000) {
+        timeouts++;
+        totals.push(Infinity);
+        break;
+      }
+      await sleep(2);
+    }
+    await sleep(Math.random() * 100);
+  }
+  const removed = await control.api("DELETE", "/v1/resources/MeshConfig/default/default");
+  if (removed.status !== 200) throw new Error(`MeshConfig delete failed: ${removed.status} ${removed.body}`);
+  return {
+    meshConfigApplyMs: summary(applies),
+    meshConfigApplyStartToServedMs: summary(totals),
+    meshConfigTimeouts: timeouts,
+  };
+}
+
+/**
  * Applies of a policy at size: `count` of a TrafficPolicy with a targetRef (one Service: `target`), then `count` of
  * a namespace-wide AuthorizationPolicy (every Service of the namespace; it denies a path nothing requests), each
  * with a new value. What an apply costs when it changes a policy rather than a Service's own documents.

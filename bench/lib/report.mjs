@@ -187,6 +187,10 @@ export function printTable(r) {
         ? `a policy apply p50 ${cp.targetedPolicyApplyMs.p50} ms for one Service (targetRef), ` +
           `${cp.selectorPolicyApplyMs?.p50 ?? "—"} ms by selector, ${cp.namespacePolicyApplyMs.p50} ms namespace-wide; `
         : "") +
+      (cp.meshConfigApplyMs
+        ? `a MeshConfig apply p50 ${cp.meshConfigApplyMs.p50} ms, served by the proxy p50 ${cp.meshConfigApplyStartToServedMs.p50} ms ` +
+          `p99 ${cp.meshConfigApplyStartToServedMs.p99} ms from the apply request; `
+        : "") +
       `snapshot ${cp.snapshotBytes} bytes (${cp.meshServicesInSnapshot ?? "?"} services, ${cp.meshRoutesInSnapshot ?? "?"} routes in it)` +
       (cp.proxyAnswers
         ? `; the proxy received ${cp.proxyAnswers.whole} whole snapshot(s) and ${cp.proxyAnswers.delta} deltas (last ${cp.proxyAnswers.lastDeltaBytes} bytes)`

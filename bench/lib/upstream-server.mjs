@@ -7,7 +7,10 @@ const BODY = JSON.stringify({ service: "bench-upstream", ok: true });
 
 const upstream = http.createServer((req, res) => {
   req.resume();
-  res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(BODY) });
+  const headers = { "content-type": "application/json", "content-length": Buffer.byteLength(BODY) };
+  // The propagation probe sees which trace formats the proxy wrote (MeshConfig tracing.propagation).
+  if (req.url.startsWith("/probe")) headers["x-bench-saw-b3"] = req.headers.b3 === undefined ? "0" : "1";
+  res.writeHead(200, headers);
   res.end(BODY);
 });
 

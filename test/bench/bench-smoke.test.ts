@@ -101,6 +101,12 @@ describe("npm run bench -- --tiny", () => {
     }
     expect(isNumber(r.controlPlane.applyAllMs)).toBe(true);
     expect(r.controlPlane.snapshotBytes).toBeGreaterThan(0);
+    // MeshConfig applies reached the proxy (the probe's upstream saw B3 switched off, then on).
+    expect(r.controlPlane.meshConfigApplyMs.n).toBe(2);
+    expect(r.controlPlane.meshConfigTimeouts).toBe(0);
+    expect(r.controlPlane.meshConfigApplyStartToServedMs.p50).toBeGreaterThanOrEqual(
+      r.controlPlane.meshConfigApplyMs.p50,
+    );
     // After its first load, the proxy received each new revision as a delta (the changed services only).
     expect(r.controlPlane.proxyAnswers.delta).toBeGreaterThan(0);
     expect(r.controlPlane.proxyAnswers.lastDeltaBytes).toBeLessThan(r.controlPlane.snapshotBytes);
