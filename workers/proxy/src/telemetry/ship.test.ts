@@ -71,7 +71,10 @@ describe("toShipment", () => {
 
 describe("toMessages", () => {
   it("sends a chunk as one JSON text message the shipper parses back", () => {
-    const chunk = [item("a"), item("b")];
+    // Sink lists shared between records, as a Service's requests share them, and others not.
+    const logs = [loki];
+    const spans = [zipkin];
+    const chunk = [item("a", logs, spans), item("b"), item("c", logs, spans), item("d", [], [zipkin, loki])];
     const messages = toMessages(chunk.map(queued));
     expect(messages).toHaveLength(1);
     expect(messages[0]!.body).toBe(JSON.stringify(toShipment(chunk)));
