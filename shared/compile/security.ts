@@ -4,12 +4,12 @@ import type { ServiceModel } from "../model/snapshot";
 import type { ServiceSecurityModel } from "../model/security";
 import type { Resource } from "../resources/resource";
 import type { MeshConfigResource } from "../resources/registry";
-
-type MeshDefaultMtlsMode = NonNullable<MeshConfigResource["spec"]["defaultMtlsMode"]>;
 import { ofKind } from "../resources/registry";
 import { securityForService, type SecurityDocuments } from "../security/from-istio";
 import { compareResourceAge } from "./order";
 import { ROOT_NAMESPACE } from "./scope";
+
+type MeshDefaultMtlsMode = NonNullable<MeshConfigResource["spec"]["defaultMtlsMode"]>;
 
 function documents<T extends Resource>(list: T[]): { namespace: string; name: string; spec: T["spec"] }[] {
   // Oldest first: on a tie the first PeerAuthentication wins, as in Istio.

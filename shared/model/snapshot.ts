@@ -252,10 +252,11 @@ export const parseServiceModel: ServiceValidator = (value) => {
 
 /**
  * `parseSnapshot` for a proxy that holds the previous revision: a service whose JSON text is unchanged keeps its
- * validated model — the same object — and only the other services are validated (whatever the mesh settings: a
- * service's model does not depend on them; what the proxy derives from both is kept with the mesh settings it
- * used, as in workers/proxy/src/resilience/route-policy.ts). At 1,000 services a one-line change then validates one service, not 5 MB. The snapshot returned
- * equals what `parseSnapshot` returns (`snapshot.test.ts`); null when it is invalid.
+ * validated model — the same object — and only the other services are validated, whatever the mesh settings (a
+ * service's model does not depend on them; what the proxy derives from both is kept with the mesh settings it was
+ * derived from, as in workers/proxy/src/resilience/route-policy.ts). At 1,000 services a one-line change then
+ * validates one service, not 5 MB. The snapshot returned equals what `parseSnapshot` returns (`snapshot.test.ts`);
+ * null when it is invalid.
  */
 export function parseSnapshotReusing(
   value: unknown,
