@@ -1,4 +1,4 @@
-// The resilience settings of one route of one revision (fault, timeouts, retry plan), resolved once and memoized.
+// The resilience settings of one route (fault, timeouts, retry plan), resolved once per route and mesh defaults.
 import type { RouteModel } from "../../../../shared/model/snapshot";
 import {
   compileRetryPolicy,
