@@ -3,7 +3,7 @@ import { TelemetrySinkModel } from "../../../../shared/model/telemetry";
 import { parseShipment } from "../../../../shared/model/telemetry-shipment";
 import type { RequestRecord } from "../../../../shared/telemetry/request-record";
 import { toRequestRecord, type RequestFacts } from "./request-facts";
-import { queued, ship, toMessages, toShipment, type Outgoing } from "./ship";
+import { ship, toMessages, toShipment, type Outgoing } from "./ship";
 
 const sink = (name: string, type: "loki" | "zipkin") =>
   TelemetrySinkModel.parse({ id: `TelemetrySink/default/${name}`, type, endpoint: "https://sink.example.com" });
@@ -75,7 +75,7 @@ describe("toMessages", () => {
     const logs = [loki];
     const spans = [zipkin];
     const chunk = [item("a", logs, spans), item("b"), item("c", logs, spans), item("d", [], [zipkin, loki])];
-    const messages = toMessages(chunk.map(queued));
+    const messages = toMessages(chunk);
     expect(messages).toHaveLength(1);
     expect(messages[0]!.body).toBe(JSON.stringify(toShipment(chunk)));
     expect(parseShipment(messages[0]!.body)).toEqual(toShipment(chunk));
@@ -84,14 +84,14 @@ describe("toMessages", () => {
   it("splits a chunk over the size limit, keeping every record in order, and drops a lone oversized one", () => {
     const chunk = Array.from({ length: 10 }, (_, i) => item(`r${i}`));
     const one = JSON.stringify(toShipment(chunk.slice(0, 1))).length;
-    const messages = toMessages(chunk.map(queued), one * 3);
+    const messages = toMessages(chunk, one * 3);
     expect(messages.length).toBeGreaterThan(1);
     for (const m of messages) expect(new TextEncoder().encode(m.body).length).toBeLessThanOrEqual(one * 3);
     const ids = messages.flatMap((m) =>
       parseShipment(m.body)!.items.map((i) => (i.kind === "request" ? i.record.requestId : "")),
     );
     expect(ids).toEqual(chunk.map((c) => c.facts.requestId));
-    expect(toMessages(chunk.slice(0, 1).map(queued), 10)).toEqual([]);
+    expect(toMessages(chunk.slice(0, 1), 10)).toEqual([]);
   });
 
   it("measures the limit in UTF-8 bytes, not in characters", () => {
@@ -106,12 +106,12 @@ describe("toMessages", () => {
     expect(bytes).toBeGreaterThan(whole.length);
     // A limit the characters fit under but the bytes do not: split.
     const limit = Math.floor((whole.length + bytes) / 2);
-    const messages = toMessages(chunk.map(queued), limit);
+    const messages = toMessages(chunk, limit);
     expect(messages.length).toBeGreaterThan(1);
     for (const m of messages) expect(new TextEncoder().encode(m.body).length).toBeLessThanOrEqual(limit);
     // Exactly the byte length: one message.
-    expect(toMessages(chunk.map(queued), bytes)).toHaveLength(1);
-    expect(toMessages(chunk.map(queued), bytes - 1).length).toBeGreaterThan(1);
+    expect(toMessages(chunk, bytes)).toHaveLength(1);
+    expect(toMessages(chunk, bytes - 1).length).toBeGreaterThan(1);
   });
 
   it("refuses text that is not JSON", () => {

@@ -12,17 +12,6 @@ export interface Outgoing {
   spanSinks: readonly TelemetrySinkModel[];
 }
 
-/** A request's record as JSON, made by the drain for a batch at a time, with the sinks it goes to. */
-export interface Queued {
-  json: string;
-  logSinks: readonly TelemetrySinkModel[];
-  spanSinks: readonly TelemetrySinkModel[];
-}
-
-export function queued(item: Outgoing): Queued {
-  return { json: JSON.stringify(toRequestRecord(item.facts)), logSinks: item.logSinks, spanSinks: item.spanSinks };
-}
-
 /** The producer side of the queue the telemetry Worker consumes. */
 export interface TelemetryQueue {
   send(body: string, options?: { contentType?: "text" }): Promise<unknown>;
@@ -101,7 +90,7 @@ async function sendGathered(queue: TelemetryQueue, count: number): Promise<void>
   while (remaining > 0 && outbox.length > 0) {
     const chunk = outbox.splice(0, Math.min(ITEMS_PER_MESSAGE, remaining));
     remaining -= chunk.length;
-    for (const message of toMessages(chunk.map(queued))) {
+    for (const message of toMessages(chunk)) {
       try {
         await queue.send(message.body, { contentType: "text" });
       } catch (err) {
@@ -113,16 +102,16 @@ async function sendGathered(queue: TelemetryQueue, count: number): Promise<void>
 }
 
 /**
- * The queue messages for a chunk, as JSON text: the records' JSON joined into the text
- * `JSON.stringify(toShipment(…))` would give, without parsing or stringifying them again. A message over the size
- * limit is split in halves; a single oversized entry is dropped and counted.
+ * The queue messages for a chunk, as JSON text: `JSON.stringify(toShipment(chunk))` — one string per message, no
+ * string per record. A message over the size limit is split in halves (and those made again); a single oversized
+ * entry is dropped and counted.
  */
 export function toMessages(
-  chunk: readonly Queued[],
+  chunk: readonly Outgoing[],
   maxBytes = MAX_MESSAGE_BYTES,
-): { body: string; items: readonly Queued[] }[] {
+): { body: string; items: readonly Outgoing[] }[] {
   if (chunk.length === 0) return [];
-  const body = shipmentText(chunk);
+  const body = JSON.stringify(toShipment(chunk));
   if (fitsIn(body, maxBytes)) return [{ body, items: chunk }];
   if (chunk.length === 1) {
     countDropped(chunk);
@@ -144,33 +133,6 @@ function fitsIn(text: string, maxBytes: number): boolean {
   if (scratch.length < maxBytes) scratch = new Uint8Array(maxBytes);
   // encodeInto stops before a character that does not fit: everything read means everything fits.
   return encoder.encodeInto(text, scratch.subarray(0, maxBytes)).read === text.length;
-}
-
-/**
- * One `join` of all the parts: the text is flat from the start, so measuring it (`fitsIn`) and sending it copy
- * nothing more (nested templates and joins made a tree of strings that the first reader flattened, ~0.9 KB per
- * request). An item's head is made once per pair of sink lists, which a Service's requests share.
- */
-function shipmentText(chunk: readonly Queued[]): string {
-  const { sinks, indexOf } = sinkIndex();
-  const heads = new Map<readonly TelemetrySinkModel[], Map<readonly TelemetrySinkModel[], string>>();
-  const parts: string[] = [""];
-  for (const item of chunk) {
-    let bySpans = heads.get(item.logSinks);
-    if (bySpans === undefined) heads.set(item.logSinks, (bySpans = new Map()));
-    let head = bySpans.get(item.spanSinks);
-    if (head === undefined) {
-      head =
-        `{"kind":"request","logTo":[${item.logSinks.map(indexOf).join(",")}],` +
-        `"spanTo":[${item.spanSinks.map(indexOf).join(",")}],"record":`;
-      bySpans.set(item.spanSinks, head);
-    }
-    if (parts.length > 1) parts.push(",");
-    parts.push(head, item.json, "}");
-  }
-  parts[0] = `{"format":${SHIPMENT_FORMAT},"sinks":${JSON.stringify(sinks)},"items":[`;
-  parts.push("]}");
-  return parts.join("");
 }
 
 /** Each sink once, in order of first use; items point at them by index. */
