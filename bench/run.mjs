@@ -554,25 +554,38 @@ async function main() {
   results.routeScaling.matchRoute = await routeScaling(P.routeScale);
 
   const c = results.configurations;
+  // Per round — the two configurations measured minutes apart at most — then the median: the medians above may
+  // come from different rounds, and a run whose machine speeds up or slows down skews their difference and ratio.
+  const paired = (a, b) => ({
+    proxyShareMsPerRequest: round(
+      median(a.perRound.map((r, i) => r.cpuMsPerRequest[0] - b.perRound[i].cpuMsPerRequest[0])),
+      4,
+    ),
+    rpsRatio: round(median(a.perRound.map((r, i) => r.rps / b.perRound[i].rps)), 3),
+  });
   const proxyCpu = c.flaremesh.cpuMsPerRequest[0];
   const floorCpu = c.floor.cpuMsPerRequest[0];
   results.proxyCpu = {
     flaremeshWorkerdMsPerRequest: proxyCpu,
     floorWorkerdMsPerRequest: floorCpu,
     proxyShareMsPerRequest: round(proxyCpu - floorCpu, 4),
+    pairedProxyShareMsPerRequest: paired(c.flaremesh, c.floor).proxyShareMsPerRequest,
     controlAndShipperMsPerRequest: c.flaremesh.cpuMsPerRequest[1],
     raw: {
       flaremeshWorkerdMsPerRequest: c.flaremeshRaw.cpuMsPerRequest[0],
       floorWorkerdMsPerRequest: c.floorRaw.cpuMsPerRequest[0],
       proxyShareMsPerRequest: round(c.flaremeshRaw.cpuMsPerRequest[0] - c.floorRaw.cpuMsPerRequest[0], 4),
+      pairedProxyShareMsPerRequest: paired(c.flaremeshRaw, c.floorRaw).proxyShareMsPerRequest,
     },
     note:
       "workerd process CPU (utime+stime from /proc) over the measured run ÷ requests. The floor's workerd does the same " +
-      "HTTP in/out and upstream fetch, so flaremesh − floor is the proxy's own work per request.",
+      "HTTP in/out and upstream fetch, so flaremesh − floor is the proxy's own work per request. paired…: the median " +
+      "of the per-round differences (the floor and flaremesh of one round are measured back to back).",
   };
   results.ratios = {
     flaremeshOverFloor: {
       rps: round(c.flaremesh.rps / c.floor.rps, 3),
+      pairedRps: paired(c.flaremesh, c.floor).rpsRatio,
       p50: round(c.flaremesh.latencyMs.p50 / c.floor.latencyMs.p50, 2),
       p99: round(c.flaremesh.latencyMs.p99 / c.floor.latencyMs.p99, 2),
       cpu: round(proxyCpu / floorCpu, 2),
@@ -590,6 +603,7 @@ async function main() {
     raw: {
       flaremeshOverFloor: {
         rps: round(c.flaremeshRaw.rps / c.floorRaw.rps, 3),
+        pairedRps: paired(c.flaremeshRaw, c.floorRaw).rpsRatio,
         p99: round(c.flaremeshRaw.latencyMs.p99 / c.floorRaw.latencyMs.p99, 2),
         cpu: round(c.flaremeshRaw.cpuMsPerRequest[0] / c.floorRaw.cpuMsPerRequest[0], 2),
       },

@@ -95,6 +95,11 @@ export function evaluateTargets(r) {
 const pad = (s, n) => String(s ?? "—").padEnd(n);
 const lpad = (s, n) => String(s ?? "—").padStart(n);
 
+/** ` (paired per round X)` when the run has the figure (results of older runs do not). */
+function paired(value, unit = "") {
+  return value === undefined ? "" : ` (paired per round ${value}${unit})`;
+}
+
 export function printTable(r) {
   const out = [];
   const m = r.meta;
@@ -128,7 +133,7 @@ export function printTable(r) {
   out.push("");
   const ratios = r.ratios;
   out.push(
-    `flaremesh/floor: rps ${ratios.flaremeshOverFloor.rps}, p99 ${ratios.flaremeshOverFloor.p99}, CPU ${ratios.flaremeshOverFloor.cpu}` +
+    `flaremesh/floor: rps ${ratios.flaremeshOverFloor.rps}${paired(ratios.flaremeshOverFloor.pairedRps)}, p99 ${ratios.flaremeshOverFloor.p99}, CPU ${ratios.flaremeshOverFloor.cpu}` +
       `   flaremesh/naive: rps ${ratios.flaremeshOverNaive.rps}, p99 ${ratios.flaremeshOverNaive.p99}` +
       (ratios.flaremeshOverNaiveRemote
         ? `   flaremesh/naive (remote object): rps ${ratios.flaremeshOverNaiveRemote.rps}, p99 ${ratios.flaremeshOverNaiveRemote.p99}`
@@ -136,14 +141,14 @@ export function printTable(r) {
   );
   if (ratios.raw)
     out.push(
-      `in workerd alone: flaremesh/floor rps ${ratios.raw.flaremeshOverFloor.rps}, p99 ${ratios.raw.flaremeshOverFloor.p99}, ` +
+      `in workerd alone: flaremesh/floor rps ${ratios.raw.flaremeshOverFloor.rps}${paired(ratios.raw.flaremeshOverFloor.pairedRps)}, p99 ${ratios.raw.flaremeshOverFloor.p99}, ` +
         `CPU ${ratios.raw.flaremeshOverFloor.cpu}   flaremesh/naive rps ${ratios.raw.flaremeshOverNaive.rps}, p99 ${ratios.raw.flaremeshOverNaive.p99}`,
     );
   out.push(
     `proxy CPU per request: ${r.proxyCpu.flaremeshWorkerdMsPerRequest} ms (workerd) − ${r.proxyCpu.floorWorkerdMsPerRequest} ms (floor) = ` +
-      `${r.proxyCpu.proxyShareMsPerRequest} ms; control plane + shipper: ${r.proxyCpu.controlAndShipperMsPerRequest} ms` +
+      `${r.proxyCpu.proxyShareMsPerRequest} ms${paired(r.proxyCpu.pairedProxyShareMsPerRequest, " ms")}; control plane + shipper: ${r.proxyCpu.controlAndShipperMsPerRequest} ms` +
       (r.proxyCpu.raw
-        ? `; in workerd alone ${r.proxyCpu.raw.flaremeshWorkerdMsPerRequest} − ${r.proxyCpu.raw.floorWorkerdMsPerRequest} = ${r.proxyCpu.raw.proxyShareMsPerRequest} ms`
+        ? `; in workerd alone ${r.proxyCpu.raw.flaremeshWorkerdMsPerRequest} − ${r.proxyCpu.raw.floorWorkerdMsPerRequest} = ${r.proxyCpu.raw.proxyShareMsPerRequest} ms${paired(r.proxyCpu.raw.pairedProxyShareMsPerRequest, " ms")}`
         : ""),
   );
   const hp = r.hotPath;

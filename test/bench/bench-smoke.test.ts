@@ -79,6 +79,12 @@ describe("npm run bench -- --tiny", () => {
     expect(isNumber(r.ratios.raw.flaremeshOverFloor.rps)).toBe(true);
     expect(isNumber(r.ratios.raw.flaremeshOverNaive.rps)).toBe(true);
     expect(isNumber(r.proxyCpu.raw.proxyShareMsPerRequest)).toBe(true);
+    // Paired per round, then the median: with the one round of --tiny, the same as the figures from the medians.
+    expect(r.settings.rounds).toBe(1);
+    expect(r.proxyCpu.pairedProxyShareMsPerRequest).toBe(r.proxyCpu.proxyShareMsPerRequest);
+    expect(r.proxyCpu.raw.pairedProxyShareMsPerRequest).toBe(r.proxyCpu.raw.proxyShareMsPerRequest);
+    expect(r.ratios.flaremeshOverFloor.pairedRps).toBe(r.ratios.flaremeshOverFloor.rps);
+    expect(r.ratios.raw.flaremeshOverFloor.pairedRps).toBe(r.ratios.raw.flaremeshOverFloor.rps);
     expect(r.hotPath.flaremesh.durableObjectRequestsOnHotPath).toBe(0);
     expect(isNumber(r.hotPath.flaremesh.controlCallsPerRequest)).toBe(true);
     expect(r.hotPath.naive.perRequest).toBeGreaterThan(0);
