@@ -554,63 +554,50 @@ async function main() {
   results.routeScaling.matchRoute = await routeScaling(P.routeScale);
 
   const c = results.configurations;
-  // Per round — the two configurations measured minutes apart at most — then the median: the medians above may
-  // come from different rounds, and a run whose machine speeds up or slows down skews their difference and ratio.
-  const paired = (a, b) => ({
-    proxyShareMsPerRequest: round(
-      median(a.perRound.map((r, i) => r.cpuMsPerRequest[0] - b.perRound[i].cpuMsPerRequest[0])),
+  /**
+   * flaremesh's workerd CPU over the floor's, from the medians (what the targets use) and paired per round — the two
+   * measured minutes apart at most — then the median: the medians may come from different rounds, and a run whose
+   * machine speeds up or slows down skews their difference.
+   */
+  const cpuShare = (mesh, floor) => ({
+    flaremeshWorkerdMsPerRequest: mesh.cpuMsPerRequest[0],
+    floorWorkerdMsPerRequest: floor.cpuMsPerRequest[0],
+    proxyShareMsPerRequest: round(mesh.cpuMsPerRequest[0] - floor.cpuMsPerRequest[0], 4),
+    pairedProxyShareMsPerRequest: round(
+      median(mesh.perRound.map((r, i) => r.cpuMsPerRequest[0] - floor.perRound[i].cpuMsPerRequest[0])),
       4,
     ),
-    rpsRatio: round(median(a.perRound.map((r, i) => r.rps / b.perRound[i].rps)), 3),
   });
-  const proxyCpu = c.flaremesh.cpuMsPerRequest[0];
-  const floorCpu = c.floor.cpuMsPerRequest[0];
+  /** flaremesh over the floor: ratios of the medians, and the rps ratio paired per round as above. */
+  const overFloor = (mesh, floor) => ({
+    rps: round(mesh.rps / floor.rps, 3),
+    pairedRps: round(median(mesh.perRound.map((r, i) => r.rps / floor.perRound[i].rps)), 3),
+    p50: round(mesh.latencyMs.p50 / floor.latencyMs.p50, 2),
+    p99: round(mesh.latencyMs.p99 / floor.latencyMs.p99, 2),
+    cpu: round(mesh.cpuMsPerRequest[0] / floor.cpuMsPerRequest[0], 2),
+  });
   results.proxyCpu = {
-    flaremeshWorkerdMsPerRequest: proxyCpu,
-    floorWorkerdMsPerRequest: floorCpu,
-    proxyShareMsPerRequest: round(proxyCpu - floorCpu, 4),
-    pairedProxyShareMsPerRequest: paired(c.flaremesh, c.floor).proxyShareMsPerRequest,
+    ...cpuShare(c.flaremesh, c.floor),
     controlAndShipperMsPerRequest: c.flaremesh.cpuMsPerRequest[1],
-    raw: {
-      flaremeshWorkerdMsPerRequest: c.flaremeshRaw.cpuMsPerRequest[0],
-      floorWorkerdMsPerRequest: c.floorRaw.cpuMsPerRequest[0],
-      proxyShareMsPerRequest: round(c.flaremeshRaw.cpuMsPerRequest[0] - c.floorRaw.cpuMsPerRequest[0], 4),
-      pairedProxyShareMsPerRequest: paired(c.flaremeshRaw, c.floorRaw).proxyShareMsPerRequest,
-    },
+    raw: cpuShare(c.flaremeshRaw, c.floorRaw),
     note:
       "workerd process CPU (utime+stime from /proc) over the measured run ÷ requests. The floor's workerd does the same " +
       "HTTP in/out and upstream fetch, so flaremesh − floor is the proxy's own work per request. paired…: the median " +
       "of the per-round differences (the floor and flaremesh of one round are measured back to back).",
   };
+  const overNaive = (mesh, naive) => ({
+    rps: round(mesh.rps / naive.rps, 2),
+    p99: round(mesh.latencyMs.p99 / naive.latencyMs.p99, 2),
+  });
   results.ratios = {
-    flaremeshOverFloor: {
-      rps: round(c.flaremesh.rps / c.floor.rps, 3),
-      pairedRps: paired(c.flaremesh, c.floor).rpsRatio,
-      p50: round(c.flaremesh.latencyMs.p50 / c.floor.latencyMs.p50, 2),
-      p99: round(c.flaremesh.latencyMs.p99 / c.floor.latencyMs.p99, 2),
-      cpu: round(proxyCpu / floorCpu, 2),
-    },
-    flaremeshOverNaive: {
-      rps: round(c.flaremesh.rps / c.naive.rps, 2),
-      p99: round(c.flaremesh.latencyMs.p99 / c.naive.latencyMs.p99, 2),
-    },
-    flaremeshOverNaiveRemote: {
-      rps: round(c.flaremesh.rps / c.naiveRemote.rps, 2),
-      p99: round(c.flaremesh.latencyMs.p99 / c.naiveRemote.latencyMs.p99, 2),
-    },
+    flaremeshOverFloor: overFloor(c.flaremesh, c.floor),
+    flaremeshOverNaive: overNaive(c.flaremesh, c.naive),
+    flaremeshOverNaiveRemote: overNaive(c.flaremesh, c.naiveRemote),
     // In workerd alone: what the runtime itself costs, without the ~0.4 ms per request of Miniflare's shims that
     // the floor above also pays (docs/benchmarks.md, "Miniflare's shims").
     raw: {
-      flaremeshOverFloor: {
-        rps: round(c.flaremeshRaw.rps / c.floorRaw.rps, 3),
-        pairedRps: paired(c.flaremeshRaw, c.floorRaw).rpsRatio,
-        p99: round(c.flaremeshRaw.latencyMs.p99 / c.floorRaw.latencyMs.p99, 2),
-        cpu: round(c.flaremeshRaw.cpuMsPerRequest[0] / c.floorRaw.cpuMsPerRequest[0], 2),
-      },
-      flaremeshOverNaive: {
-        rps: round(c.flaremeshRaw.rps / c.naiveRaw.rps, 2),
-        p99: round(c.flaremeshRaw.latencyMs.p99 / c.naiveRaw.latencyMs.p99, 2),
-      },
+      flaremeshOverFloor: overFloor(c.flaremeshRaw, c.floorRaw),
+      flaremeshOverNaive: overNaive(c.flaremeshRaw, c.naiveRaw),
     },
   };
   results.meta.finishedAt = new Date().toISOString();
