@@ -81,32 +81,35 @@ export async function propagation(control, proxy, upstreamUrl, count, label) {
 }
 
 /**
- * `count` applies of the MeshConfig alone, switching B3 propagation on and off (`tracing.propagation`); for each, the
- * apply's own time and the time from it to the first probe request whose upstream saw the new setting. Every
- * Service's compiled model stays as it was (only `defaultMtlsMode` enters them), so what this measures is the mesh
- * settings reaching the proxy. The MeshConfig is deleted afterwards.
+ * `count` applies of the MeshConfig alone, switching one setting back and forth; for each, the apply's own time and
+ * the time from it to the first probe request that shows the new setting. The MeshConfig is deleted afterwards.
+ * - `tracing`: B3 propagation (`tracing.propagation`), seen by the probe's upstream. It enters no Service's
+ *   compiled model, so what this measures is the mesh settings reaching the proxy.
+ * - `mtls`: `defaultMtlsMode` PERMISSIVE / STRICT, seen as the probe's answer without an identity (200 / 401). No
+ *   PeerAuthentication decides for the large mesh's Services, so every one of their models takes the new mode.
  */
-export async function meshConfigPropagation(control, proxy, count) {
+export async function meshConfigPropagation(control, proxy, count, setting = "tracing") {
   const applies = [];
   const totals = [];
   let timeouts = 0;
   for (let i = 0; i < count; i++) {
-    // Off first: without a MeshConfig every format is written, B3 included.
-    const b3 = i % 2 === 1;
-    const propagation = b3 ? ["tracecontext", "b3"] : ["tracecontext"];
+    // Off first: without a MeshConfig every format is written, B3 included (and the default mode is PERMISSIVE).
+    const on = i % 2 === 1;
+    const spec =
+      setting === "mtls"
+        ? { defaultMtlsMode: on ? "STRICT" : "PERMISSIVE" }
+        : { tracing: { propagation: on ? ["tracecontext", "b3"] : ["tracecontext"] } };
+    const served =
+      setting === "mtls"
+        ? (res) => res.status === (on ? 401 : 200)
+        : (res) => res.headers["x-bench-saw-b3"] === (on ? "1" : "0");
     const applied = await applyJson(control, [
-      {
-        apiVersion: "flaremesh.dev/v1alpha1",
-        kind: "MeshConfig",
-        metadata: { name: "default" },
-        spec: { tracing: { propagation } },
-      },
+      { apiVersion: "flaremesh.dev/v1alpha1", kind: "MeshConfig", metadata: { name: "default" }, spec },
     ]);
     applies.push(applied.ms);
     const t0 = now();
     for (;;) {
-      const res = await request(proxy.port, "probe.localhost", "/probe");
-      if (res.headers["x-bench-saw-b3"] === (b3 ? "1" : "0")) {
+      if (served(await request(proxy.port, "probe.localhost", "/probe"))) {
         totals.push(applied.ms + now() - t0);
         break;
       }
@@ -121,10 +124,11 @@ export async function meshConfigPropagation(control, proxy, count) {
   }
   const removed = await control.api("DELETE", "/v1/resources/MeshConfig/default/default");
   if (removed.status !== 200) throw new Error(`MeshConfig delete failed: ${removed.status} ${removed.body}`);
+  const prefix = setting === "mtls" ? "mtlsMode" : "meshConfig";
   return {
-    meshConfigApplyMs: summary(applies),
-    meshConfigApplyStartToServedMs: summary(totals),
-    meshConfigTimeouts: timeouts,
+    [`${prefix}ApplyMs`]: summary(applies),
+    [`${prefix}ApplyStartToServedMs`]: summary(totals),
+    [`${prefix}Timeouts`]: timeouts,
   };
 }
 

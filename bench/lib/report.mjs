@@ -196,6 +196,10 @@ export function printTable(r) {
         ? `a MeshConfig apply p50 ${cp.meshConfigApplyMs.p50} ms, served by the proxy p50 ${cp.meshConfigApplyStartToServedMs.p50} ms ` +
           `p99 ${cp.meshConfigApplyStartToServedMs.p99} ms from the apply request; `
         : "") +
+      (cp.mtlsModeApplyMs
+        ? `its default mTLS mode switched: apply p50 ${cp.mtlsModeApplyMs.p50} ms, served p50 ${cp.mtlsModeApplyStartToServedMs.p50} ms ` +
+          `p99 ${cp.mtlsModeApplyStartToServedMs.p99} ms; `
+        : "") +
       `snapshot ${cp.snapshotBytes} bytes (${cp.meshServicesInSnapshot ?? "?"} services, ${cp.meshRoutesInSnapshot ?? "?"} routes in it)` +
       (cp.proxyAnswers
         ? `; the proxy received ${cp.proxyAnswers.whole} whole snapshot(s) and ${cp.proxyAnswers.delta} deltas (last ${cp.proxyAnswers.lastDeltaBytes} bytes)`

@@ -123,7 +123,7 @@ function outcome(resources: Resource[]): unknown {
 describe("compileSnapshot reusing unchanged Services", () => {
   it("equals a compile from scratch after any sequence of edits, removals and re-additions", () => {
     const step = fc.record({
-      op: fc.constantFrom("edit", "edit", "remove", "restore", "label"),
+      op: fc.constantFrom("edit", "edit", "remove", "restore", "label", "mtls"),
       index: fc.nat(),
       pick: fc.nat(),
     });
@@ -137,7 +137,18 @@ describe("compileSnapshot reusing unchanged Services", () => {
           if (op === "edit") current[i] = edited(current[i]!, pick);
           else if (op === "remove" && current.length > 1) removed.push(...current.splice(i, 1));
           else if (op === "restore" && removed.length > 0) current.push(removed.splice(pick % removed.length, 1)[0]!);
-          else if (op === "label") {
+          else if (op === "mtls") {
+            // The mesh's default mTLS mode, which the models whose peer mode no PeerAuthentication decides take.
+            const mode = [undefined, "STRICT", "PERMISSIVE", "DISABLE"][pick % 4];
+            const at = current.findIndex((r) => r.kind === "MeshConfig");
+            if (at >= 0) {
+              const { defaultMtlsMode: _, ...spec } = current[at]!.spec as { defaultMtlsMode?: string };
+              current[at] = {
+                ...current[at]!,
+                spec: mode === undefined ? spec : { ...spec, defaultMtlsMode: mode },
+              } as Resource;
+            }
+          } else if (op === "label") {
             const r = structuredClone(current[i]!);
             r.metadata = { ...r.metadata, labels: { ...r.metadata.labels, tier: `t${pick % 3}` } };
             current[i] = r;
@@ -232,7 +243,7 @@ describe("compileSnapshot reusing unchanged Services", () => {
       expect(fourth.services[key]!.policy.security).not.toEqual(first.services[key]!.policy.security);
   });
 
-  it("keeps every model through a MeshConfig change but one of its default mTLS mode", () => {
+  it("keeps every model through a MeshConfig change, and through one of its default mTLS mode all but peer modes", () => {
     // Without the default namespace's PeerAuthentication, the mesh's default mode decides for its Services.
     const base = BASE.filter((r) => !(r.kind === "PeerAuthentication" && r.metadata.namespace === "default"));
     const withMesh = (spec: object) =>
@@ -248,14 +259,25 @@ describe("compileSnapshot reusing unchanged Services", () => {
     expect(second.mesh).not.toEqual(first.mesh);
     for (const key of Object.keys(first.services)) expect(second.services[key]).toBe(first.services[key]);
     expect(second).toEqual(compileSnapshot(structuredClone(tuned), 2, AT));
-    // The default mTLS mode is part of every Service's security model: all are recompiled.
+    // The default mTLS mode enters only the models whose peer mode no PeerAuthentication decides (default/*, now
+    // that its namespace's PeerAuthentication is gone): their peer mode changes, the rest of each is kept.
     const strict = withMesh({ defaultMtlsMode: "STRICT" });
     const third = compileSnapshot(strict, 3, AT);
-    for (const key of Object.keys(first.services)) expect(third.services[key]).not.toBe(first.services[key]);
-    expect(third.services["default/details"]!.policy.security).not.toEqual(
+    expect(third).toEqual(compileSnapshot(structuredClone(strict), 3, AT));
+    for (const key of ["team-a/echo", "team-a/details"]) expect(third.services[key]).toBe(first.services[key]);
+    for (const key of ["default/details", "default/productpage"]) {
+      const [before, after] = [first.services[key]!, third.services[key]!];
+      expect(before.policy.security?.peerAuthentication).toEqual({ mode: "PERMISSIVE" });
+      expect(after.policy.security?.peerAuthentication).toEqual({ mode: "STRICT" });
+      expect(after.routes).toBe(before.routes);
+      expect(Object.isFrozen(after.policy.security)).toBe(true);
+    }
+    // And back: the models again equal a compile from scratch.
+    const fourth = compileSnapshot(base, 4, AT);
+    expect(fourth).toEqual(compileSnapshot(structuredClone(base), 4, AT));
+    expect(fourth.services["default/details"]!.policy.security).toEqual(
       first.services["default/details"]!.policy.security,
     );
-    expect(third).toEqual(compileSnapshot(structuredClone(strict), 3, AT));
   });
 
   it("recompiles a Service whose routes name a Service that came or went", () => {

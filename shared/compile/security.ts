@@ -6,10 +6,11 @@ import type { Resource } from "../resources/resource";
 import type { MeshConfigResource } from "../resources/registry";
 import { ofKind } from "../resources/registry";
 import { securityForService, type SecurityDocuments } from "../security/from-istio";
+import { meshDefaultPeer } from "../security/peer-authentication";
 import { compareResourceAge } from "./order";
 import { ROOT_NAMESPACE } from "./scope";
 
-type MeshDefaultMtlsMode = NonNullable<MeshConfigResource["spec"]["defaultMtlsMode"]>;
+export type MeshDefaultMtlsMode = NonNullable<MeshConfigResource["spec"]["defaultMtlsMode"]>;
 
 function documents<T extends Resource>(list: T[]): { namespace: string; name: string; spec: T["spec"] }[] {
   // Oldest first: on a tie the first PeerAuthentication wins, as in Istio.
@@ -42,4 +43,16 @@ export function compileSecurity(
     docs,
     mode === undefined ? { rootNamespace: ROOT_NAMESPACE } : { rootNamespace: ROOT_NAMESPACE, meshDefaultMode: mode },
   );
+}
+
+/**
+ * A model from `compileSecurity` as it would be under another mesh default mode: the same object when a
+ * PeerAuthentication decided its peer mode (the default then takes no part), else a copy with the new default.
+ */
+export function withMeshDefaultMode(
+  security: ServiceSecurityModel,
+  mode: MeshDefaultMtlsMode | undefined,
+): ServiceSecurityModel {
+  if (security.peerAuthentication.policy !== undefined) return security;
+  return { ...security, peerAuthentication: meshDefaultPeer(mode) };
 }

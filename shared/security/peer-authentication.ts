@@ -45,7 +45,12 @@ export function resolvePeerAuthentication(
       return { mode: policy.mode, policy: `${policy.namespace}/${policy.name}` };
     }
   }
-  return { mode: options.meshDefault ?? "PERMISSIVE" };
+  return meshDefaultPeer(options.meshDefault);
+}
+
+/** The model of a service no PeerAuthentication decides for: the mesh's default mode, else Istio's PERMISSIVE. */
+export function meshDefaultPeer(meshDefault: PeerMode | undefined): PeerAuthenticationModel {
+  return { mode: meshDefault ?? "PERMISSIVE" };
 }
 
 /**

@@ -113,6 +113,10 @@ describe("npm run bench -- --tiny", () => {
     expect(r.controlPlane.meshConfigApplyStartToServedMs.p50).toBeGreaterThanOrEqual(
       r.controlPlane.meshConfigApplyMs.p50,
     );
+    // So did switches of its default mTLS mode (the probe answered 401 under STRICT, 200 under PERMISSIVE).
+    expect(r.controlPlane.mtlsModeApplyMs.n).toBe(2);
+    expect(r.controlPlane.mtlsModeTimeouts).toBe(0);
+    expect(r.controlPlane.mtlsModeApplyStartToServedMs.p50).toBeGreaterThanOrEqual(r.controlPlane.mtlsModeApplyMs.p50);
     // After its first load, the proxy received each new revision as a delta (the changed services only).
     expect(r.controlPlane.proxyAnswers.delta).toBeGreaterThan(0);
     expect(r.controlPlane.proxyAnswers.lastDeltaBytes).toBeLessThan(r.controlPlane.snapshotBytes);

@@ -139,6 +139,41 @@ describe("identity headers under PERMISSIVE", () => {
   });
 });
 
+describe("the mesh's default mTLS mode (MeshConfig defaultMtlsMode)", () => {
+  const MESH_STRICT = `apiVersion: flaremesh.dev/v1alpha1
+kind: MeshConfig
+metadata: {name: default}
+spec: {defaultMtlsMode: STRICT}
+`;
+  afterAll(async () => {
+    await remove(mesh, "MeshConfig", "default");
+    await apply(mesh, peerAuthentication("httpbin-strict", "httpbin", "STRICT"));
+  });
+
+  it("applies where no PeerAuthentication decides, and follows the MeshConfig when it changes", async () => {
+    // details has no PeerAuthentication; httpbin's says PERMISSIVE, which wins over the mesh's default.
+    await apply(mesh, peerAuthentication("httpbin-strict", "httpbin", "PERMISSIVE"));
+    await eventually(async () => expect((await headersCall({})).status).toBe(200));
+    expect((await mesh.fetch("details.localhost", "/details/0")).status).toBe(200);
+
+    await apply(mesh, MESH_STRICT);
+    await eventually(async () => {
+      const res = await mesh.fetch("details.localhost", "/details/0");
+      expect(res.status).toBe(401);
+      expect(errorCode(res.body)).toBe("unauthenticated");
+    });
+    expect((await headersCall({})).status).toBe(200);
+    const withIdentity = await mesh.fetch("details.localhost", "/details/0", {
+      headers: { "x-mesh-identity": billingToken },
+    });
+    expect(withIdentity.status).toBe(200);
+
+    // Without the MeshConfig, Istio's default (PERMISSIVE) again.
+    await remove(mesh, "MeshConfig", "default");
+    await eventually(async () => expect((await mesh.fetch("details.localhost", "/details/0")).status).toBe(200));
+  });
+});
+
 describe("credentials and admin roles", () => {
   it("a credential used after revocation is refused (401 unauthorized)", async () => {
     const secret = await credential(mesh, "revoked-workload");
