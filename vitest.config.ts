@@ -14,6 +14,7 @@ export default defineConfig({
         test: {
           name: "unit",
           environment: "node",
+          globalSetup: ["test/helpers/temp-root.ts"],
           include: ["shared/**/*.test.ts", "workers/**/*.test.ts", "control/**/*.test.ts", "test/unit/**/*.test.ts"],
         },
       },
@@ -37,6 +38,7 @@ export default defineConfig({
         test: {
           name: "behaviour",
           environment: "node",
+          globalSetup: ["test/helpers/temp-root.ts"],
           include: [
             "test/proxy/**/*.test.ts",
             "test/cli/**/*.test.ts",

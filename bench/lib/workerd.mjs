@@ -2,7 +2,7 @@
 // be read from /proc: the floor Worker, the naive Worker + Durable Object (together, or each in its own workerd),
 // and flaremesh (proxy in one workerd; control plane + telemetry shipper in another, joined by
 // bench/workers/bridge-*.mjs over loopback).
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -145,7 +145,12 @@ const bundles = new Map();
  * (compare-revisions builds an older proxy from its worktree).
  */
 async function meshWorker(configPath, root = ROOT) {
-  buildDir ??= mkdtempSync(join(tmpdir(), "flaremesh-bench-"));
+  if (buildDir === null) {
+    buildDir = mkdtempSync(join(tmpdir(), "flaremesh-bench-"));
+    // The bundles are read when a workerd starts; the benchmark's process outlives every workerd it starts.
+    const dir = buildDir;
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  }
   const key = join(root, configPath);
   let entry = bundles.get(key);
   if (entry === undefined) {

@@ -1,6 +1,6 @@
 // Runs the whole mesh (control plane, proxy, demo Workers) in one workerd via Miniflare, built from the
 // same wrangler configurations that `npm run deploy` uses. Shared by `npm start` and the tests.
-import { readFileSync, readdirSync, mkdirSync, existsSync, mkdtempSync } from "node:fs";
+import { readFileSync, readdirSync, mkdirSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -212,7 +212,9 @@ export async function startLocalMesh(options = {}) {
   const { Miniflare, convertV4MiniflareOptions, Log, LogLevel } = await import("miniflare");
   const log = options.log ?? (() => {});
   const adminToken = options.adminToken ?? DEV_ADMIN_TOKEN;
-  const buildDir = options.stateDir ? join(options.stateDir, "build") : mkdtempSync(join(tmpdir(), "flaremesh-build-"));
+  // Without a state directory the bundles go to a temporary one, removed by stop().
+  const tempBuildDir = options.stateDir ? null : mkdtempSync(join(tmpdir(), "flaremesh-build-"));
+  const buildDir = tempBuildDir ?? join(options.stateDir, "build");
   const configs = [];
   for (const path of workerConfigPaths()) configs.push(await readWorkerConfig(path));
   // The proxy trusts `request.cf.tlsClientAuth` only with this per-run secret, which only the mTLS
@@ -278,6 +280,7 @@ export async function startLocalMesh(options = {}) {
       stopped = true;
       await mtls?.close();
       await mf.dispose();
+      if (tempBuildDir !== null) rmSync(tempBuildDir, { recursive: true, force: true });
     },
   };
 }
