@@ -1,7 +1,7 @@
 // `npx node bench/control-plane.mjs [services] [applies]`: the control plane at size, alone — `services` Services
 // with 10 HTTPRoute rules each (default 1,000) applied in batches, then `applies` one-document applies (default 20),
 // each timed and followed until the proxy serves it, then policy applies (one Service's, by selector, namespace-wide),
-// then MeshConfig applies (trace propagation, then the default mTLS mode) followed until the proxy serves them. The benchmark's control-plane phase without the rest,
+// then MeshConfig applies (the default mTLS mode, then trace propagation) followed until the proxy serves them. The benchmark's control-plane phase without the rest,
 // for before/after comparisons of control-plane changes. Loads target 127.0.0.1 only.
 import { largeMesh } from "./lib/config.mjs";
 import { applyJson, meshConfigPropagation, policyApplies, propagation, summary } from "./lib/control-plane.mjs";
@@ -20,7 +20,6 @@ try {
   for (const docs of batches) batchMs.push((await applyJson(control, docs)).ms);
   const single = await propagation(control, proxy, upstream.url, applies, "cp");
   const policies = await policyApplies(control, { target: "m0", count: Math.max(1, Math.round(applies / 2)) });
-  // The default mTLS mode first: switched back, it changes every model again; trace propagation changes none.
   const mtlsMode = await meshConfigPropagation(control, proxy, Math.max(2, Math.round(applies / 2)), "mtls");
   const meshConfig = await meshConfigPropagation(control, proxy, Math.max(2, Math.round(applies / 2)));
   const counts = await proxy.bridgeCounts();

@@ -492,8 +492,6 @@ async function measureFlaremesh(upstream, baseHeaders) {
     for (const docs of batches) batchResults.push(await applyJson(control, docs));
     const largeProp = await propagation(control, proxy, upstream.url, P.largePropagationApplies, "large");
     const policies = await policyApplies(control, { target: "m0", count: P.policyApplies });
-    // The default mTLS mode first: its MeshConfig's deletion changes every model again (the last delta then would
-    // be as large as a whole snapshot); trace propagation changes none.
     const mtlsMode = await meshConfigPropagation(control, proxy, Math.max(2, P.policyApplies), "mtls");
     const meshConfig = await meshConfigPropagation(control, proxy, Math.max(2, P.policyApplies));
     const counts = await proxy.bridgeCounts();
@@ -524,7 +522,7 @@ async function measureFlaremesh(upstream, baseHeaders) {
         "(targetedPolicyApplyMs: a TrafficPolicy naming one Service; selectorPolicyApplyMs: an AuthorizationPolicy selecting one Service by its app label; " +
         "namespacePolicyApplyMs: an AuthorizationPolicy for the whole namespace, every Service; " +
         "meshConfigApplyMs / meshConfigApplyStartToServedMs: the MeshConfig's trace propagation switched, until the probe's upstream sees it; " +
-        "mtlsModeApplyMs / mtlsModeApplyStartToServedMs: its defaultMtlsMode switched PERMISSIVE / STRICT, which every Service no PeerAuthentication decides for takes, until the probe answers 200 / 401); " +
+        "mtlsModeApplyMs / mtlsModeApplyStartToServedMs: its defaultMtlsMode switched PERMISSIVE / STRICT, which the proxy applies to every Service no PeerAuthentication decides for, until the probe answers 200 / 401); " +
         "proxyAnswers: what the proxy received per new revision (a whole snapshot first, then deltas with the changed services only)",
     };
     results.propagation.large = {

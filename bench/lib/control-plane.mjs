@@ -86,7 +86,8 @@ export async function propagation(control, proxy, upstreamUrl, count, label) {
  * - `tracing`: B3 propagation (`tracing.propagation`), seen by the probe's upstream. It enters no Service's
  *   compiled model, so what this measures is the mesh settings reaching the proxy.
  * - `mtls`: `defaultMtlsMode` PERMISSIVE / STRICT, seen as the probe's answer without an identity (200 / 401). No
- *   PeerAuthentication decides for the large mesh's Services, so every one of their models takes the new mode.
+ *   PeerAuthentication decides for the large mesh's Services: the proxy applies the new mode to every one of them
+ *   (since snapshot format 2 their models leave the mode to the mesh and stay as they are).
  */
 export async function meshConfigPropagation(control, proxy, count, setting = "tracing") {
   const applies = [];

@@ -19,7 +19,7 @@ describe("compileSnapshot", () => {
     const snapshot = compileSnapshot(bookinfo, 7, "2024-06-01T12:00:00.000Z");
     expect(SnapshotModel.parse(snapshot)).toEqual(snapshot);
     expect(parseSnapshot(JSON.parse(JSON.stringify(snapshot)))).toEqual(snapshot);
-    expect(snapshot).toMatchObject({ format: 1, revision: 7, generatedAt: "2024-06-01T12:00:00.000Z" });
+    expect(snapshot).toMatchObject({ format: 2, revision: 7, generatedAt: "2024-06-01T12:00:00.000Z" });
     expect(Object.keys(snapshot.services)).toEqual([
       "default/details",
       "default/productpage",
@@ -43,7 +43,7 @@ describe("compileSnapshot", () => {
       routeSource: "default",
       policy: {
         resilience: { retryBudget: { percent: 20, minRetriesPerSecond: 10, windowMs: 10_000 }, subsets: {} },
-        security: { peerAuthentication: { mode: "PERMISSIVE" }, jwtRules: [], authorizationPolicies: [] },
+        security: { peerAuthentication: {}, jwtRules: [], authorizationPolicies: [] },
       },
     });
   });

@@ -11,7 +11,7 @@ import { compileMeshConfig } from "./mesh-config";
 import { compareResourceAge } from "./order";
 import { resolveHost } from "./resolve-host";
 import { parseDroppingInvalid } from "./parse-tolerant";
-import { compileSecurity, securityDocuments, withMeshDefaultMode, type MeshDefaultMtlsMode } from "./security";
+import { compileSecurity, securityDocuments } from "./security";
 import { compileService, defaultRoute, healthCheckInput } from "./service";
 import { compileTelemetry } from "./telemetry";
 import { compileTrafficPolicies } from "./traffic-policy";
@@ -32,18 +32,14 @@ function oldest<T extends Resource>(list: T[]): T | undefined {
 /**
  * A Service's compiled model, kept with the documents it was compiled from (by identity). The control plane keeps
  * unchanged resources as the same objects from one apply to the next, so an apply recompiles only the Services its
- * documents touch: its routing documents, or a policy that could apply to it (`policiesBySubject`). Of the
- * MeshConfig a model depends on `defaultMtlsMode` alone, and only when no PeerAuthentication decides its peer mode:
- * a change of it gives those models a new peer mode and nothing else (`withMeshDefaultMode`); the other mesh
- * settings go to the snapshot's `mesh` only. Which other Services exist matters only through the ones the model's
+ * documents touch: its routing documents, or a policy that could apply to it (`policiesBySubject`). No model
+ * depends on the MeshConfig: its settings, the default mTLS mode among them, go to the snapshot's `mesh` only. Which other Services exist matters only through the ones the model's
  * routes name: the answers the compile got about them are kept and checked again. Held models are frozen, with
  * whatever they share with the documents (label maps, for one): the snapshots that share them cannot change them.
  */
 const compiledModels = new WeakMap<object, HeldModel>();
 
 interface HeldModel {
-  /** The mesh's default mTLS mode the model has. */
-  meshMode: MeshDefaultMtlsMode | undefined;
   inputs: readonly unknown[];
   /** Each Service key the compile asked about, and whether it existed. */
   asked: ReadonlyMap<string, boolean>;
@@ -54,16 +50,6 @@ function stillHolds(held: HeldModel, inputs: readonly unknown[], keys: ReadonlyS
   if (!sameItems(held.inputs, inputs)) return false;
   for (const [key, existed] of held.asked) if (keys.has(key) !== existed) return false;
   return true;
-}
-
-/** A held model under the mesh's current default mTLS mode: itself when that changes nothing in it. */
-function underMeshMode(held: HeldModel, meshMode: MeshDefaultMtlsMode | undefined): HeldModel {
-  if (held.meshMode === meshMode) return held;
-  const { model } = held;
-  const before = model.policy.security; // (always set by this compiler; optional in the snapshot's schema)
-  const security = before === undefined ? before : withMeshDefaultMode(before, meshMode);
-  if (security === before) return { ...held, meshMode };
-  return { ...held, meshMode, model: deepFreeze({ ...model, policy: { ...model.policy, security } }) };
 }
 
 function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
@@ -95,9 +81,7 @@ export function compileSnapshot(resources: Resource[], revision: number, generat
   const rulesOf = groupByKeys(destinationRules, (d) => [resolveHost(d.spec.host, d.metadata.namespace, serviceKeys)]);
 
   // What a Service's model depends on besides its own documents: the policies (TrafficPolicy and the Istio security
-  // kinds) that could apply to it by scope; and the mesh's default mTLS mode, the only MeshConfig field
-  // compileSecurity reads (compared by value).
-  const meshDefaultMtlsMode = meshConfig?.spec.defaultMtlsMode;
+  // kinds) that could apply to it by scope.
   const policyKinds = ["TrafficPolicy", "PeerAuthentication", "RequestAuthentication", "AuthorizationPolicy"] as const;
   const policiesFor = policiesBySubject(policyKinds.flatMap((kind): Resource[] => ofKind(resources, kind)));
 
@@ -110,9 +94,7 @@ export function compileSnapshot(resources: Resource[], revision: number, generat
     const inputs = [svc, dr, vs, ...attached, null, ...policiesFor(svc.metadata)];
     const held = compiledModels.get(svc);
     if (held !== undefined && stillHolds(held, inputs, serviceKeys)) {
-      const current = underMeshMode(held, meshDefaultMtlsMode);
-      if (current !== held) compiledModels.set(svc, current);
-      services[key] = current.model;
+      services[key] = held.model;
       continue;
     }
     // Routes resolve hosts and backends against the set of Services: the answers are recorded with the model.
@@ -131,7 +113,7 @@ export function compileSnapshot(resources: Resource[], revision: number, generat
     model.subsets = fromRule.subsets;
     // A TrafficPolicy field wins over the same DestinationRule field.
     const policy: DestinationPolicy = {
-      security: compileSecurity(model, security, meshDefaultMtlsMode),
+      security: compileSecurity(model, security),
       resilience: parseDroppingInvalid(ServiceResilienceModel, {
         ...fromRule.resilience,
         ...fromPolicies.resilience,
@@ -156,7 +138,7 @@ export function compileSnapshot(resources: Resource[], revision: number, generat
       model.routes = [defaultRoute(key)];
     }
     services[key] = deepFreeze(model);
-    compiledModels.set(svc, { meshMode: meshDefaultMtlsMode, inputs, asked, model });
+    compiledModels.set(svc, { inputs, asked, model });
   }
 
   const mesh = compileMeshConfig(meshConfig);

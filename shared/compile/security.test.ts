@@ -3,6 +3,7 @@ import { ServiceSecurityModel } from "../model/security";
 import { loadResources } from "../validate/testing/load";
 import * as B from "../validate/testing/bookinfo";
 import { compileSnapshot } from "./index";
+import { effectivePeerMode } from "../security/peer-authentication";
 
 // Istio security tasks for Bookinfo: mesh-wide STRICT mTLS, allow-nothing, per-workload viewers, end-user JWT.
 const SECURITY = `
@@ -65,16 +66,17 @@ describe("compileSnapshot: security per service", () => {
     ]);
   });
 
-  it("uses MeshConfig defaultMtlsMode where no PeerAuthentication decides", () => {
+  it("leaves MeshConfig defaultMtlsMode to the snapshot's mesh where no PeerAuthentication decides", () => {
     const mesh =
       "apiVersion: flaremesh.dev/v1alpha1\nkind: MeshConfig\nmetadata: {name: default}\nspec: {defaultMtlsMode: STRICT}";
     const withDefault = compileSnapshot(loadResources(B.BOOKINFO_SERVICES, mesh), 1, "t");
-    expect(
-      (withDefault.services["default/details"]?.policy.security as ServiceSecurityModel).peerAuthentication.mode,
-    ).toBe("STRICT");
+    const details = withDefault.services["default/details"]?.policy.security as ServiceSecurityModel;
+    expect(details.peerAuthentication).toEqual({});
+    expect(withDefault.mesh.defaultMtlsMode).toBe("STRICT");
+    expect(effectivePeerMode(details.peerAuthentication, withDefault.mesh.defaultMtlsMode)).toBe("STRICT");
     const without = compileSnapshot(loadResources(B.BOOKINFO_SERVICES), 1, "t");
-    expect((without.services["default/details"]?.policy.security as ServiceSecurityModel).peerAuthentication.mode).toBe(
-      "PERMISSIVE",
-    );
+    expect(without.mesh.defaultMtlsMode).toBeUndefined();
+    expect(without.services["default/details"]).toEqual(withDefault.services["default/details"]);
+    expect(effectivePeerMode(details.peerAuthentication, without.mesh.defaultMtlsMode)).toBe("PERMISSIVE");
   });
 });

@@ -7,7 +7,12 @@ export const PeerModeModel = z.enum(["STRICT", "PERMISSIVE", "DISABLE"]);
 export type PeerModeModel = z.infer<typeof PeerModeModel>;
 
 export const PeerAuthenticationModel = z.strictObject({
-  mode: PeerModeModel.default("PERMISSIVE"),
+  /**
+   * The mode a PeerAuthentication decided. Absent: none decides, and the proxy applies the mesh's default
+   * (`mesh.defaultMtlsMode` of the snapshot, else PERMISSIVE: `effectivePeerMode`) — kept out of the model so that a
+   * change of the MeshConfig changes no Service's model.
+   */
+  mode: PeerModeModel.optional(),
   /** `<namespace>/<name>` of the PeerAuthentication that decided; absent when the mesh default applies. */
   policy: z.string().optional(),
 });
@@ -118,7 +123,7 @@ export type AuthorizationPolicyModel = z.infer<typeof AuthorizationPolicyModel>;
 
 /** Everything the proxy needs to authenticate and authorize a request to one service. */
 export const ServiceSecurityModel = z.strictObject({
-  peerAuthentication: PeerAuthenticationModel.default({ mode: "PERMISSIVE" }),
+  peerAuthentication: PeerAuthenticationModel.default({}),
   jwtRules: z.array(JwtRuleModel).default([]),
   /** Every applicable policy, any action, any scope level; evaluation order is fixed by the evaluator. */
   authorizationPolicies: z.array(AuthorizationPolicyModel).default([]),

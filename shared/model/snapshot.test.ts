@@ -91,4 +91,25 @@ describe("parseSnapshotReusing", () => {
       ),
     ).toBeNull();
   });
+
+  it("reads format 2 and format 1 (every peer mode resolved into the models), no other", () => {
+    const current = parseSnapshotReusing(received(1), null)!;
+    expect(current.snapshot.format).toBe(2);
+    expect(current.snapshot.services["default/details"]!.policy.security?.peerAuthentication).toEqual({});
+    const older = parseSnapshotReusing(
+      received(1, (s) => {
+        s.format = 1;
+        const policy = s.services["default/details"]!.policy as { security: { peerAuthentication: object } };
+        policy.security.peerAuthentication = { mode: "STRICT" };
+      }),
+      null,
+    )!;
+    expect(older.snapshot.services["default/details"]!.policy.security?.peerAuthentication).toEqual({ mode: "STRICT" });
+    expect(
+      parseSnapshotReusing(
+        received(1, (s) => (s.format = 3)),
+        null,
+      ),
+    ).toBeNull();
+  });
 });

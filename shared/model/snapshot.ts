@@ -6,7 +6,12 @@ import { ServiceSecurityModel } from "./security";
 import { TelemetryModel } from "./telemetry";
 import { TRACE_PROPAGATORS } from "../telemetry/trace-context";
 
-export const SNAPSHOT_FORMAT = 1;
+/**
+ * What compilers write. Format 2: a Service no PeerAuthentication decides for has no peer mode in its model (the
+ * proxy applies `mesh.defaultMtlsMode`); format 1 resolved it into every model. A proxy of format 1 refuses format 2
+ * (it would read the missing mode as PERMISSIVE) and keeps its last good revision; proxies read both.
+ */
+export const SNAPSHOT_FORMAT = 2;
 
 import { ServiceKey } from "./service-key";
 export { ServiceKey };
@@ -199,6 +204,7 @@ export const MeshConfigModel = z.looseObject({
   trustDomain: z.string().default("cluster.local"),
   defaultTimeoutMs: z.number().int().positive().optional(),
   allowedEndpointCidrs: z.array(z.string()).default([]),
+  /** Where no PeerAuthentication decides a Service's peer mode (`effectivePeerMode`); absent = PERMISSIVE. */
   defaultMtlsMode: z.enum(["STRICT", "PERMISSIVE", "DISABLE"]).optional(),
   resilience: MeshResilienceModel.optional(),
   /**
@@ -215,7 +221,7 @@ export const MeshConfigModel = z.looseObject({
 export type MeshConfigModel = z.infer<typeof MeshConfigModel>;
 
 export const SnapshotModel = z.strictObject({
-  format: z.literal(SNAPSHOT_FORMAT),
+  format: z.union([z.literal(1), z.literal(SNAPSHOT_FORMAT)]),
   revision: z.number().int().min(0),
   generatedAt: z.string(),
   mesh: MeshConfigModel,

@@ -81,42 +81,38 @@ describe("toJwtRuleModels", () => {
 
 describe("securityForService", () => {
   const ratings = { namespace: "default", name: "ratings", labels: { version: "v1" } };
-  const model = securityForService(
-    ratings,
-    {
-      peerAuthentications: [
-        { namespace: "istio-system", name: "default", spec: { mtls: { mode: "STRICT" } } },
-        {
-          namespace: "default",
-          name: "ratings",
-          spec: { selector: { matchLabels: { app: "ratings" } }, mtls: { mode: "PERMISSIVE" } },
-        },
-      ],
-      requestAuthentications: [
-        { namespace: "istio-system", name: "mesh-jwt", spec: { jwtRules: [{ issuer: "mesh" }] } },
-        {
-          namespace: "default",
-          name: "reviews-jwt",
-          spec: { selector: { matchLabels: { app: "reviews" } }, jwtRules: [{ issuer: "r" }] },
-        },
-      ],
-      authorizationPolicies: [
-        { namespace: "default", name: "allow-nothing", spec: {} },
-        {
-          namespace: "default",
-          name: "ratings-viewer",
-          spec: { targetRefs: [{ kind: "Service", name: "ratings" }], rules: [{}] },
-        },
-        { namespace: "prod", name: "elsewhere", spec: {} },
-        {
-          namespace: "istio-system",
-          name: "global-deny",
-          spec: { action: "DENY", selector: { matchLabels: { app: "ratings" } }, rules: [] },
-        },
-      ],
-    },
-    { meshDefaultMode: "DISABLE" },
-  );
+  const model = securityForService(ratings, {
+    peerAuthentications: [
+      { namespace: "istio-system", name: "default", spec: { mtls: { mode: "STRICT" } } },
+      {
+        namespace: "default",
+        name: "ratings",
+        spec: { selector: { matchLabels: { app: "ratings" } }, mtls: { mode: "PERMISSIVE" } },
+      },
+    ],
+    requestAuthentications: [
+      { namespace: "istio-system", name: "mesh-jwt", spec: { jwtRules: [{ issuer: "mesh" }] } },
+      {
+        namespace: "default",
+        name: "reviews-jwt",
+        spec: { selector: { matchLabels: { app: "reviews" } }, jwtRules: [{ issuer: "r" }] },
+      },
+    ],
+    authorizationPolicies: [
+      { namespace: "default", name: "allow-nothing", spec: {} },
+      {
+        namespace: "default",
+        name: "ratings-viewer",
+        spec: { targetRefs: [{ kind: "Service", name: "ratings" }], rules: [{}] },
+      },
+      { namespace: "prod", name: "elsewhere", spec: {} },
+      {
+        namespace: "istio-system",
+        name: "global-deny",
+        spec: { action: "DENY", selector: { matchLabels: { app: "ratings" } }, rules: [] },
+      },
+    ],
+  });
   it("resolves the peer mode and collects the applicable policies", () => {
     expect(model.peerAuthentication).toEqual({ mode: "PERMISSIVE", policy: "default/ratings" });
     expect(model.jwtRules.map((r) => r.policy)).toEqual(["istio-system/mesh-jwt"]);
@@ -129,9 +125,7 @@ describe("securityForService", () => {
   it("produces a model the schema accepts unchanged", () => {
     expect(ServiceSecurityModel.parse(model)).toEqual(model);
   });
-  it("falls back to the mesh default", () => {
-    expect(securityForService(ratings, {}, { meshDefaultMode: "STRICT" }).peerAuthentication).toEqual({
-      mode: "STRICT",
-    });
+  it("leaves the peer mode to the mesh's default when no PeerAuthentication decides", () => {
+    expect(securityForService(ratings, {}).peerAuthentication).toEqual({});
   });
 });

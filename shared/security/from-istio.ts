@@ -8,12 +8,7 @@ import type {
   JwtRuleModel,
   ServiceSecurityModel,
 } from "../model/security";
-import {
-  resolvePeerAuthentication,
-  type PeerAuthenticationPolicy,
-  type PeerMode,
-  type PeerModeSetting,
-} from "./peer-authentication";
+import { resolvePeerAuthentication, type PeerAuthenticationPolicy, type PeerModeSetting } from "./peer-authentication";
 import { scopeLevel, type PolicyScope, type ScopedService } from "./scope";
 
 // Structural shapes of the validated specs (shared/resources/*), so this file does not depend on their schemas.
@@ -111,8 +106,6 @@ export interface SecurityDocuments {
 
 export interface SecurityOptions {
   rootNamespace?: string;
-  /** MeshConfig `defaultMtlsMode`. */
-  meshDefaultMode?: PeerMode;
 }
 
 /**
@@ -129,9 +122,7 @@ export function securityForService(
   const peer = resolvePeerAuthentication(
     (docs.peerAuthentications ?? []).map(toPeerAuthenticationPolicy),
     service,
-    options.meshDefaultMode === undefined
-      ? { rootNamespace: options.rootNamespace }
-      : { rootNamespace: options.rootNamespace, meshDefault: options.meshDefaultMode },
+    options,
   );
   return {
     peerAuthentication: peer,

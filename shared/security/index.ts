@@ -46,6 +46,7 @@ export { isSupportedConditionKey } from "./authz-rule";
 export { compileIstioPath, compilePathTemplate, hostWithoutPort } from "./authz-path";
 export {
   resolvePeerAuthentication,
+  effectivePeerMode,
   decidePeer,
   choosePeerIdentity,
   type PeerMode,

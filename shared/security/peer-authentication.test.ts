@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   choosePeerIdentity,
   decidePeer,
+  effectivePeerMode,
   resolvePeerAuthentication,
   type PeerAuthenticationPolicy,
   type PeerIdentity,
@@ -29,7 +30,7 @@ const wl = (mode: PeerAuthenticationPolicy["mode"], name = "finance"): PeerAuthe
   mode,
 });
 
-describe("resolvePeerAuthentication", () => {
+describe("resolvePeerAuthentication, then effectivePeerMode with the mesh's default", () => {
   it.each<[string, PeerAuthenticationPolicy[], PeerMode | undefined, { mode: PeerMode; policy?: string }]>([
     ["nothing: Istio default PERMISSIVE", [], undefined, { mode: "PERMISSIVE" }],
     ["nothing: MeshConfig default", [], "STRICT", { mode: "STRICT" }],
@@ -85,11 +86,19 @@ describe("resolvePeerAuthentication", () => {
       undefined,
       { mode: "PERMISSIVE" },
     ],
-  ])("%s", (_label, policies, meshDefault, expected) =>
-    expect(resolvePeerAuthentication(policies, svc, meshDefault === undefined ? {} : { meshDefault })).toEqual(
-      expected,
-    ),
-  );
+  ])("%s", (_label, policies, meshDefault, expected) => {
+    const peer = resolvePeerAuthentication(policies, svc);
+    expect({ ...peer, mode: effectivePeerMode(peer, meshDefault) }).toEqual(expected);
+  });
+
+  it("leaves the mode out when no PeerAuthentication decides: the mesh's default is the proxy's to apply", () => {
+    expect(resolvePeerAuthentication([], svc)).toEqual({});
+    expect(resolvePeerAuthentication([mesh("UNSET"), wl(undefined)], svc)).toEqual({});
+    expect(resolvePeerAuthentication([mesh("DISABLE")], svc)).toEqual({
+      mode: "DISABLE",
+      policy: "istio-system/default",
+    });
+  });
 });
 
 describe("decidePeer", () => {

@@ -15,16 +15,15 @@ export interface PeerAuthenticationPolicy {
 
 export interface PeerResolutionOptions {
   rootNamespace?: string;
-  /** MeshConfig `defaultMtlsMode`; Istio's own default is PERMISSIVE. */
-  meshDefault?: PeerMode;
 }
 
 const SPECIFICITY: ScopeLevel[] = ["workload", "namespace", "mesh"];
 
 /**
- * Resolves the effective mode: workload-specific (selector / targetRef) over namespace-wide over mesh-wide
- * (root namespace, no selector); UNSET defers to the next level. Pass policies oldest first: when two
- * policies sit at the same level the first wins, as Istio keeps the oldest.
+ * Resolves the mode the PeerAuthentications set: workload-specific (selector / targetRef) over namespace-wide over
+ * mesh-wide (root namespace, no selector); UNSET defers to the next level. Pass policies oldest first: when two
+ * policies sit at the same level the first wins, as Istio keeps the oldest. No mode when none decides: the mesh's
+ * default then applies (`effectivePeerMode`).
  */
 export function resolvePeerAuthentication(
   policies: readonly PeerAuthenticationPolicy[],
@@ -45,12 +44,18 @@ export function resolvePeerAuthentication(
       return { mode: policy.mode, policy: `${policy.namespace}/${policy.name}` };
     }
   }
-  return meshDefaultPeer(options.meshDefault);
+  return {};
 }
 
-/** The model of a service no PeerAuthentication decides for: the mesh's default mode, else Istio's PERMISSIVE. */
-export function meshDefaultPeer(meshDefault: PeerMode | undefined): PeerAuthenticationModel {
-  return { mode: meshDefault ?? "PERMISSIVE" };
+/**
+ * The mode a proxy enforces: the one a PeerAuthentication decided, else the mesh's default (MeshConfig
+ * `defaultMtlsMode`), else Istio's own default, PERMISSIVE.
+ */
+export function effectivePeerMode(
+  peer: PeerAuthenticationModel | undefined,
+  meshDefault: PeerMode | undefined,
+): PeerMode {
+  return peer?.mode ?? meshDefault ?? "PERMISSIVE";
 }
 
 /**

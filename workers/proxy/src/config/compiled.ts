@@ -1,6 +1,8 @@
 // A snapshot compiled for serving: route tables and endpoint sets built once per revision, with their LB state.
 import type { EndpointModel, LoadBalancerModel, ServiceModel, SnapshotModel } from "../../../../shared/model/snapshot";
 import { MeshResilienceModel } from "../../../../shared/model/resilience";
+import type { PeerModeModel } from "../../../../shared/model/security";
+import { effectivePeerMode } from "../../../../shared/security/index";
 import { compileRouteTable, type CompiledRouteTable } from "../../../../shared/routing/route-table";
 import { createRoundRobinState, type RoundRobinState } from "../../../../shared/routing/round-robin";
 import { filterEndpointsBySubset } from "../../../../shared/routing/subset";
@@ -22,6 +24,8 @@ export interface CompiledService {
   all: EndpointSet;
   /** Subset name → its endpoints. A subset missing here is not defined by any DestinationRule. */
   subsets: Map<string, EndpointSet>;
+  /** The peer mode enforced: its PeerAuthentication's, else the mesh's default of this revision. */
+  peerMode: PeerModeModel;
 }
 
 export interface CompiledConfig {
@@ -70,6 +74,7 @@ export function compileConfig(snapshot: SnapshotModel): CompiledConfig {
       loadBalancer: model.policy.loadBalancer ?? { type: "RoundRobin" },
       all: endpointSet(model.endpoints),
       subsets,
+      peerMode: effectivePeerMode(model.policy.security?.peerAuthentication, snapshot.mesh.defaultMtlsMode),
     });
   }
   return {

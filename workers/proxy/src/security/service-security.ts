@@ -25,7 +25,7 @@ export function securityOf(service: CompiledService): ServiceSecurity {
     const model = service.model.policy.security;
     const policies = model?.authorizationPolicies ?? [];
     security = {
-      peerMode: model?.peerAuthentication.mode ?? "PERMISSIVE",
+      peerMode: service.peerMode,
       requestAuthentication: compileRequestAuthentication(model?.jwtRules ?? []),
       authorization: compileAuthorization(policies),
       hasAuthorization: policies.length > 0,
