@@ -1,8 +1,9 @@
 // `npx node bench/control-plane.mjs [services] [applies]`: the control plane at size, alone — `services` Services
 // with 10 HTTPRoute rules each (default 1,000) applied in batches, then `applies` one-document applies (default 20),
 // each timed and followed until the proxy serves it, then policy applies (one Service's, by selector, namespace-wide),
-// then MeshConfig applies (the default mTLS mode, then trace propagation) followed until the proxy serves them. The benchmark's control-plane phase without the rest,
-// for before/after comparisons of control-plane changes. Loads target 127.0.0.1 only.
+// then MeshConfig applies (the default mTLS mode, then trace propagation) followed until the proxy serves them. The
+// benchmark's control-plane phase without the rest, for before/after comparisons of control-plane changes. Loads
+// target 127.0.0.1 only.
 import { largeMesh } from "./lib/config.mjs";
 import { applyJson, meshConfigPropagation, policyApplies, propagation, summary } from "./lib/control-plane.mjs";
 import { round } from "./lib/load.mjs";

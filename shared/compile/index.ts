@@ -33,9 +33,10 @@ function oldest<T extends Resource>(list: T[]): T | undefined {
  * A Service's compiled model, kept with the documents it was compiled from (by identity). The control plane keeps
  * unchanged resources as the same objects from one apply to the next, so an apply recompiles only the Services its
  * documents touch: its routing documents, or a policy that could apply to it (`policiesBySubject`). No model
- * depends on the MeshConfig: its settings, the default mTLS mode among them, go to the snapshot's `mesh` only. Which other Services exist matters only through the ones the model's
- * routes name: the answers the compile got about them are kept and checked again. Held models are frozen, with
- * whatever they share with the documents (label maps, for one): the snapshots that share them cannot change them.
+ * depends on the MeshConfig: its settings, the default mTLS mode among them, go to the snapshot's `mesh` only.
+ * Which other Services exist matters only through the ones the model's routes name: the answers the compile got
+ * about them are kept and checked again. Held models are frozen, with whatever they share with the documents (label
+ * maps, for one): the snapshots that share them cannot change them.
  */
 const compiledModels = new WeakMap<object, HeldModel>();
 
