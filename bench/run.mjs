@@ -37,6 +37,8 @@ import {
   startControl,
   startFloor,
   startFloorRaw,
+  startHeaderFloor,
+  startHeaderFloorRaw,
   startNaive,
   startNaiveRaw,
   startNaiveRemote,
@@ -78,6 +80,18 @@ async function firstOk(port, host, path, headers, timeoutMs = 10_000) {
       throw new Error(`no 200 from ${host}${path} within ${timeoutMs} ms: ${res.status} ${res.body}`);
     await sleep(10);
   }
+}
+
+/** The header floor answers like the proxy (x-request-id, the route's header) and its upstream sees the edits. */
+async function checkHeaderFloor(port, headers) {
+  const { res } = await firstOk(port, "bench.localhost", BENCH_PATH, headers);
+  const probe = await request(port, "bench.localhost", "/probe", { headers });
+  if (
+    res.headers["x-bench-route"] !== "r151" ||
+    !res.headers["x-request-id"] ||
+    probe.headers["x-bench-saw-b3"] !== "1"
+  )
+    throw new Error("the header floor does not make flaremesh's header edits");
 }
 
 async function identityToken(control) {
@@ -177,16 +191,20 @@ function pinProcesses(measured, others) {
  * and proxy for the flaremesh-only phases that follow.
  */
 async function measureSideBySide(upstream, placeholder, baseHeaders) {
-  log("side by side: starting floor, naive and flaremesh (control plane and proxy each in its own workerd)");
+  log(
+    "side by side: starting floor, header floor, naive and flaremesh (control plane and proxy each in its own workerd)",
+  );
   const t0 = now();
   const floor = await startFloor(upstream.url);
   const floorReadyMs = now() - t0;
+  const headerFloor = await startHeaderFloor(upstream.url);
   const naive = await startNaive(upstream.url, ROUTES);
   const naiveRemote = await startNaiveRemote(upstream.url, ROUTES);
   const control = await startControl();
   const proxy = await startProxy(control.port);
   // The same three in workerd alone, without Miniflare's shims (bench/lib/raw-workerd.mjs).
   const floorRaw = await startFloorRaw(upstream.url);
+  const headerFloorRaw = await startHeaderFloorRaw(upstream.url);
   const naiveRaw = await startNaiveRaw(upstream.url, ROUTES);
   const proxyRaw = await startProxyRaw(control.port);
   let pinned = null;
@@ -195,9 +213,11 @@ async function measureSideBySide(upstream, placeholder, baseHeaders) {
     results.coldStart = {
       floor: { workerdReadyMs: round(floorReadyMs, 1), firstResponseMs: round(floorFirst.ms, 1) },
     };
+    await checkHeaderFloor(headerFloor.port, placeholder);
     await firstOk(naive.port, "bench.localhost", BENCH_PATH, placeholder);
     await firstOk(naiveRemote.port, "bench.localhost", BENCH_PATH, placeholder);
     await firstOk(floorRaw.port, "bench.localhost", BENCH_PATH, asFromEdge(placeholder));
+    await checkHeaderFloor(headerFloorRaw.port, asFromEdge(placeholder));
     await firstOk(naiveRaw.port, "bench.localhost", BENCH_PATH, asFromEdge(placeholder));
 
     const applied = await applyYaml(
@@ -229,7 +249,17 @@ async function measureSideBySide(upstream, placeholder, baseHeaders) {
     };
 
     pinned = pinProcesses(
-      [floor.pid, naive.pid, naiveRemote.pid, proxy.pid, floorRaw.pid, naiveRaw.pid, proxyRaw.pid],
+      [
+        floor.pid,
+        headerFloor.pid,
+        naive.pid,
+        naiveRemote.pid,
+        proxy.pid,
+        floorRaw.pid,
+        headerFloorRaw.pid,
+        naiveRaw.pid,
+        proxyRaw.pid,
+      ],
       [upstream.pid, control.pid, naiveRemote.tableHost.pid],
     );
     results.settings.pinning = pinned
@@ -238,21 +268,30 @@ async function measureSideBySide(upstream, placeholder, baseHeaders) {
 
     const doCalls = async (target = naive) =>
       JSON.parse((await request(target.port, "bench.localhost", "/__bench/do-calls")).body).calls;
-    const runs = { floor: [], naive: [], naiveRemote: [], flaremesh: [], floorRaw: [], naiveRaw: [], flaremeshRaw: [] };
+    const runs = {
+      floor: [],
+      headerFloor: [],
+      naive: [],
+      naiveRemote: [],
+      flaremesh: [],
+      floorRaw: [],
+      headerFloorRaw: [],
+      naiveRaw: [],
+      flaremeshRaw: [],
+    };
     let naiveCalls = 0;
     let naiveRemoteCalls = 0;
     const bridge = { requests: 0, durationS: 0, delta: {} };
     const received = await upstream.receiverStats();
     for (let i = 0; i < P.rounds; i++) {
-      log(`round ${i + 1}/${P.rounds}: floor, naive, naive with a remote Durable Object, flaremesh`);
-      runs.floor.push(
-        await loadRun({
-          url: `http://127.0.0.1:${floor.port}${BENCH_PATH}`,
-          headers: placeholder,
-          ...loadShape(),
-          pids: [floor.pid, upstream.pid],
-        }),
-      );
+      log(`round ${i + 1}/${P.rounds}: floor, header floor, naive, naive with a remote Durable Object, flaremesh`);
+      for (const [name, target] of [
+        ["floor", floor],
+        ["headerFloor", headerFloor],
+      ]) {
+        const url = `http://127.0.0.1:${target.port}${BENCH_PATH}`;
+        runs[name].push(await loadRun({ url, headers: placeholder, ...loadShape(), pids: [target.pid, upstream.pid] }));
+      }
       let before = 0;
       const naiveRun = await loadRun({
         url: `http://127.0.0.1:${naive.port}${BENCH_PATH}`,
@@ -292,9 +331,10 @@ async function measureSideBySide(upstream, placeholder, baseHeaders) {
       bridge.requests += meshRun.requests;
       bridge.durationS += meshRun.durationS;
       runs.flaremesh.push(meshRun);
-      log(`round ${i + 1}/${P.rounds}: floor, naive and flaremesh in workerd alone`);
+      log(`round ${i + 1}/${P.rounds}: floor, header floor, naive and flaremesh in workerd alone`);
       for (const [name, target, h] of [
         ["floorRaw", floorRaw, placeholder],
+        ["headerFloorRaw", headerFloorRaw, placeholder],
         ["naiveRaw", naiveRaw, placeholder],
         ["flaremeshRaw", proxyRaw, headers],
       ]) {
@@ -308,6 +348,10 @@ async function measureSideBySide(upstream, placeholder, baseHeaders) {
     const receivedAfter = await upstream.receiverStats();
 
     results.configurations.floor = { ...combineRounds(runs.floor), processes: ["workerd (floor Worker)", "upstream"] };
+    results.configurations.headerFloor = {
+      ...combineRounds(runs.headerFloor),
+      processes: ["workerd (header floor Worker: the floor plus flaremesh's header edits, no logic)", "upstream"],
+    };
     results.configurations.naive = {
       ...combineRounds(runs.naive),
       processes: ["workerd (naive Worker + Durable Object)", "upstream"],
@@ -324,6 +368,10 @@ async function measureSideBySide(upstream, placeholder, baseHeaders) {
     results.configurations.floorRaw = {
       ...combineRounds(runs.floorRaw),
       processes: [`workerd (floor Worker; ${alone})`, "upstream"],
+    };
+    results.configurations.headerFloorRaw = {
+      ...combineRounds(runs.headerFloorRaw),
+      processes: [`workerd (header floor Worker; ${alone})`, "upstream"],
     };
     results.configurations.naiveRaw = {
       ...combineRounds(runs.naiveRaw),
@@ -379,7 +427,8 @@ async function measureSideBySide(upstream, placeholder, baseHeaders) {
     throw err;
   } finally {
     pinned?.undo();
-    for (const s of [floor, naive, naiveRemote, floorRaw, naiveRaw, proxyRaw]) await s.stop();
+    for (const s of [floor, headerFloor, naive, naiveRemote, floorRaw, headerFloorRaw, naiveRaw, proxyRaw])
+      await s.stop();
   }
 }
 
@@ -594,12 +643,18 @@ async function main() {
   });
   results.ratios = {
     flaremeshOverFloor: overFloor(c.flaremesh, c.floor),
+    // The header floor over the floor: what the runtime calls of flaremesh's header edits cost by themselves, i.e.
+    // the most any proxy making them can reach; flaremesh over the header floor: what its own logic costs.
+    headerFloorOverFloor: overFloor(c.headerFloor, c.floor),
+    flaremeshOverHeaderFloor: overFloor(c.flaremesh, c.headerFloor),
     flaremeshOverNaive: overNaive(c.flaremesh, c.naive),
     flaremeshOverNaiveRemote: overNaive(c.flaremesh, c.naiveRemote),
     // In workerd alone: what the runtime itself costs, without the ~0.4 ms per request of Miniflare's shims that
     // the floor above also pays (docs/benchmarks.md, "Miniflare's shims").
     raw: {
       flaremeshOverFloor: overFloor(c.flaremeshRaw, c.floorRaw),
+      headerFloorOverFloor: overFloor(c.headerFloorRaw, c.floorRaw),
+      flaremeshOverHeaderFloor: overFloor(c.flaremeshRaw, c.headerFloorRaw),
       flaremeshOverNaive: overNaive(c.flaremeshRaw, c.naiveRaw),
     },
   };

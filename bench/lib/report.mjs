@@ -144,6 +144,15 @@ export function printTable(r) {
       `in workerd alone: flaremesh/floor rps ${ratios.raw.flaremeshOverFloor.rps}${paired(ratios.raw.flaremeshOverFloor.pairedRps)}, p99 ${ratios.raw.flaremeshOverFloor.p99}, ` +
         `CPU ${ratios.raw.flaremeshOverFloor.cpu}   flaremesh/naive rps ${ratios.raw.flaremeshOverNaive.rps}, p99 ${ratios.raw.flaremeshOverNaive.p99}`,
     );
+  if (ratios.headerFloorOverFloor) {
+    const line = (x) =>
+      `header floor/floor rps ${x.headerFloorOverFloor.rps}${paired(x.headerFloorOverFloor.pairedRps)}, p99 ${x.headerFloorOverFloor.p99}, CPU ${x.headerFloorOverFloor.cpu}; ` +
+      `flaremesh/header floor rps ${x.flaremeshOverHeaderFloor.rps}${paired(x.flaremeshOverHeaderFloor.pairedRps)}`;
+    out.push(
+      `the floor plus flaremesh's header edits, no logic (the most a proxy making them can reach): ${line(ratios)}` +
+        (ratios.raw?.headerFloorOverFloor ? `; in workerd alone ${line(ratios.raw)}` : ""),
+    );
+  }
   out.push(
     `proxy CPU per request: ${r.proxyCpu.flaremeshWorkerdMsPerRequest} ms (workerd) − ${r.proxyCpu.floorWorkerdMsPerRequest} ms (floor) = ` +
       `${r.proxyCpu.proxyShareMsPerRequest} ms${paired(r.proxyCpu.pairedProxyShareMsPerRequest, " ms")}; control plane + shipper: ${r.proxyCpu.controlAndShipperMsPerRequest} ms` +

@@ -44,6 +44,11 @@ export function startFloor(upstreamUrl) {
   return miniflare([plainWorker("bench-floor", "floor.mjs", { bindings: { UPSTREAM: upstreamUrl } })]);
 }
 
+/** The floor of a header-editing proxy: the floor plus the runtime calls of flaremesh's header edits, no logic. */
+export function startHeaderFloor(upstreamUrl) {
+  return miniflare([plainWorker("bench-header-floor", "header-floor.mjs", { bindings: { UPSTREAM: upstreamUrl } })]);
+}
+
 export function startNaive(upstreamUrl, routes) {
   return miniflare([
     plainWorker("bench-naive", "naive.mjs", {
@@ -89,6 +94,19 @@ export function startFloorRaw(upstreamUrl) {
     {
       compatibilityDate: COMPATIBILITY_DATE,
     },
+  );
+}
+
+export function startHeaderFloorRaw(upstreamUrl) {
+  return startRawWorkerd(
+    [
+      {
+        name: "bench-header-floor",
+        modulePath: benchWorker("header-floor.mjs"),
+        bindings: { UPSTREAM: { text: upstreamUrl } },
+      },
+    ],
+    { compatibilityDate: COMPATIBILITY_DATE },
   );
 }
 

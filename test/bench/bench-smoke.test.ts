@@ -47,10 +47,12 @@ describe("npm run bench -- --tiny", () => {
     for (const name of [
       "direct",
       "floor",
+      "headerFloor",
       "naive",
       "naiveRemote",
       "flaremesh",
       "floorRaw",
+      "headerFloorRaw",
       "naiveRaw",
       "flaremeshRaw",
     ]) {
@@ -76,6 +78,11 @@ describe("npm run bench -- --tiny", () => {
     expect(isNumber(r.ratios.flaremeshOverFloor.rps)).toBe(true);
     expect(isNumber(r.ratios.flaremeshOverNaive.rps)).toBe(true);
     expect(isNumber(r.proxyCpu.proxyShareMsPerRequest)).toBe(true);
+    // The floor plus flaremesh's header edits: the most a proxy making them can reach, and flaremesh over it.
+    for (const ratios of [r.ratios, r.ratios.raw]) {
+      expect(isNumber(ratios.headerFloorOverFloor.rps)).toBe(true);
+      expect(isNumber(ratios.flaremeshOverHeaderFloor.rps)).toBe(true);
+    }
     expect(isNumber(r.ratios.raw.flaremeshOverFloor.rps)).toBe(true);
     expect(isNumber(r.ratios.raw.flaremeshOverNaive.rps)).toBe(true);
     expect(isNumber(r.proxyCpu.raw.proxyShareMsPerRequest)).toBe(true);
