@@ -186,8 +186,8 @@ function pinProcesses(measured, others) {
 }
 
 /**
- * floor, naive and flaremesh run side by side: all three are started, then loaded in turn, round after round,
- * so that a change in the machine's load (it is shared) hits all three alike. Returns the running control plane
+ * floor, header floor, naive and flaremesh run side by side: all are started, then loaded in turn, round after
+ * round, so that a change in the machine's load (it is shared) hits them alike. Returns the running control plane
  * and proxy for the flaremesh-only phases that follow.
  */
 async function measureSideBySide(upstream, placeholder, baseHeaders) {
