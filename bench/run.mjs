@@ -202,7 +202,7 @@ async function measureSideBySide(upstream, placeholder, baseHeaders) {
   const naiveRemote = await startNaiveRemote(upstream.url, ROUTES);
   const control = await startControl();
   const proxy = await startProxy(control.port);
-  // The same three in workerd alone, without Miniflare's shims (bench/lib/raw-workerd.mjs).
+  // The same in workerd alone, without Miniflare's shims (bench/lib/raw-workerd.mjs).
   const floorRaw = await startFloorRaw(upstream.url);
   const headerFloorRaw = await startHeaderFloorRaw(upstream.url);
   const naiveRaw = await startNaiveRaw(upstream.url, ROUTES);
