@@ -1,5 +1,4 @@
 // A destination's security policy compiled for serving: once per service and config revision.
-import type { PeerModeModel } from "../../../../shared/model/security";
 import {
   compileAuthorization,
   compileRequestAuthentication,
@@ -8,8 +7,8 @@ import {
 } from "../../../../shared/security/index";
 import type { CompiledService } from "../config/compiled";
 
+/** The peer mode is not here: it depends on the mesh's default too (`CompiledService.peerMode`). */
 export interface ServiceSecurity {
-  peerMode: PeerModeModel;
   requestAuthentication: CompiledRequestAuthentication;
   authorization: CompiledAuthorization;
   /** False when no AuthorizationPolicy applies: the authorization stage then does nothing at all. */
@@ -25,7 +24,6 @@ export function securityOf(service: CompiledService): ServiceSecurity {
     const model = service.model.policy.security;
     const policies = model?.authorizationPolicies ?? [];
     security = {
-      peerMode: service.peerMode,
       requestAuthentication: compileRequestAuthentication(model?.jwtRules ?? []),
       authorization: compileAuthorization(policies),
       hasAuthorization: policies.length > 0,

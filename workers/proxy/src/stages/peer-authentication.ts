@@ -6,7 +6,6 @@ import type { ProxyContext, Next, Stage, StageFactory } from "../context";
 import { certificatePeer } from "../security/client-certificate";
 import { cachedIdentity, verifyIdentityToken, type IdentityCheck } from "../security/identity-token";
 import { meshKeys, refreshMeshKeys } from "../security/mesh-keys";
-import { securityOf } from "../security/service-security";
 import type { JwtResult } from "../../../../shared/security/jwt-result";
 import type { VerifiedIdentity } from "../../../../shared/security/identity-token";
 
@@ -47,7 +46,7 @@ function withToken(
 }
 
 function decide(ctx: ProxyContext, presented: PeerIdentity[], next: Next): Promise<Response> {
-  const decision = decidePeer(securityOf(ctx.destination).peerMode, choosePeerIdentity(presented));
+  const decision = decidePeer(ctx.destination.peerMode, choosePeerIdentity(presented));
   if (!decision.ok) {
     throw new MeshError(
       "unauthenticated",
