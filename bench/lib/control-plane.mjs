@@ -80,6 +80,20 @@ export async function propagation(control, proxy, upstreamUrl, count, label) {
   };
 }
 
+/** Each MeshConfig setting switched: its spec when on or off, how the probe shows it, its results' prefix. */
+const MESH_SWITCHES = {
+  tracing: {
+    prefix: "meshConfig",
+    spec: (on) => ({ tracing: { propagation: on ? ["tracecontext", "b3"] : ["tracecontext"] } }),
+    served: (res, on) => res.headers["x-bench-saw-b3"] === (on ? "1" : "0"),
+  },
+  mtls: {
+    prefix: "mtlsMode",
+    spec: (on) => ({ defaultMtlsMode: on ? "STRICT" : "PERMISSIVE" }),
+    served: (res, on) => res.status === (on ? 401 : 200),
+  },
+};
+
 /**
  * `count` applies of the MeshConfig alone, switching one setting back and forth; for each, the apply's own time and
  * the time from it to the first probe request that shows the new setting. The MeshConfig is deleted afterwards.
@@ -90,27 +104,20 @@ export async function propagation(control, proxy, upstreamUrl, count, label) {
  *   (since snapshot format 2 their models leave the mode to the mesh and stay as they are).
  */
 export async function meshConfigPropagation(control, proxy, count, setting = "tracing") {
+  const { prefix, spec, served } = MESH_SWITCHES[setting];
   const applies = [];
   const totals = [];
   let timeouts = 0;
   for (let i = 0; i < count; i++) {
     // Off first: without a MeshConfig every format is written, B3 included (and the default mode is PERMISSIVE).
     const on = i % 2 === 1;
-    const spec =
-      setting === "mtls"
-        ? { defaultMtlsMode: on ? "STRICT" : "PERMISSIVE" }
-        : { tracing: { propagation: on ? ["tracecontext", "b3"] : ["tracecontext"] } };
-    const served =
-      setting === "mtls"
-        ? (res) => res.status === (on ? 401 : 200)
-        : (res) => res.headers["x-bench-saw-b3"] === (on ? "1" : "0");
     const applied = await applyJson(control, [
-      { apiVersion: "flaremesh.dev/v1alpha1", kind: "MeshConfig", metadata: { name: "default" }, spec },
+      { apiVersion: "flaremesh.dev/v1alpha1", kind: "MeshConfig", metadata: { name: "default" }, spec: spec(on) },
     ]);
     applies.push(applied.ms);
     const t0 = now();
     for (;;) {
-      if (served(await request(proxy.port, "probe.localhost", "/probe"))) {
+      if (served(await request(proxy.port, "probe.localhost", "/probe"), on)) {
         totals.push(applied.ms + now() - t0);
         break;
       }
@@ -125,7 +132,6 @@ export async function meshConfigPropagation(control, proxy, count, setting = "tr
   }
   const removed = await control.api("DELETE", "/v1/resources/MeshConfig/default/default");
   if (removed.status !== 200) throw new Error(`MeshConfig delete failed: ${removed.status} ${removed.body}`);
-  const prefix = setting === "mtls" ? "mtlsMode" : "meshConfig";
   return {
     [`${prefix}ApplyMs`]: summary(applies),
     [`${prefix}ApplyStartToServedMs`]: summary(totals),

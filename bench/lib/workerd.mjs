@@ -89,25 +89,18 @@ export async function startNaiveRemote(upstreamUrl, routes) {
  * Worker behind `fetch`. A client stands in for Cloudflare's edge by sending `cf-connecting-ip` itself.
  */
 export function startFloorRaw(upstreamUrl) {
-  return startRawWorkerd(
-    [{ name: "bench-floor", modulePath: benchWorker("floor.mjs"), bindings: { UPSTREAM: { text: upstreamUrl } } }],
-    {
-      compatibilityDate: COMPATIBILITY_DATE,
-    },
-  );
+  return startForwarderRaw("bench-floor", "floor.mjs", upstreamUrl);
 }
 
 export function startHeaderFloorRaw(upstreamUrl) {
-  return startRawWorkerd(
-    [
-      {
-        name: "bench-header-floor",
-        modulePath: benchWorker("header-floor.mjs"),
-        bindings: { UPSTREAM: { text: upstreamUrl } },
-      },
-    ],
-    { compatibilityDate: COMPATIBILITY_DATE },
-  );
+  return startForwarderRaw("bench-header-floor", "header-floor.mjs", upstreamUrl);
+}
+
+/** A bench Worker whose only binding is the upstream's URL, in workerd alone. */
+function startForwarderRaw(name, file, upstreamUrl) {
+  return startRawWorkerd([{ name, modulePath: benchWorker(file), bindings: { UPSTREAM: { text: upstreamUrl } } }], {
+    compatibilityDate: COMPATIBILITY_DATE,
+  });
 }
 
 export function startNaiveRaw(upstreamUrl, routes) {
