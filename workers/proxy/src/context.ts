@@ -7,6 +7,7 @@ import type { CompiledConfig, CompiledService, EndpointSet } from "./config/comp
 import type { RequestResilience } from "./resilience/request-state";
 import type { ProxyEnv } from "./env";
 import type { HeaderBag } from "./http/header-bag";
+import type { RequestUrl } from "./http/request-url";
 
 /** A stage finishes by returning a Response, or delegates to the rest of the pipeline with `next()`. */
 export type Next = () => Promise<Response>;
@@ -29,7 +30,8 @@ export interface UpstreamTarget {
 
 export interface ProxyContext {
   readonly request: Request;
-  readonly url: URL;
+  /** Parsed once, as plain strings (http/request-url.ts). */
+  readonly url: RequestUrl;
   readonly env: ProxyEnv;
   readonly exec: ExecutionContext;
   readonly config: CompiledConfig;

@@ -8,6 +8,7 @@ import type { CallerIdentity, ProxyContext } from "./context";
 import { settingsOf, type ProxyEnv, type Settings } from "./env";
 import { HeaderBag } from "./http/header-bag";
 import { requestIdFrom } from "./http/request-id";
+import { RequestUrl } from "./http/request-url";
 import { pipelineFor } from "./pipeline";
 import { rescue } from "./rescue";
 import { observe } from "./telemetry/observe";
@@ -33,7 +34,7 @@ export async function handleRequest(
     const settings = settingsOf(env);
     const cached = getConfig(env, exec, settings.refreshMs);
     const config = cached instanceof Promise ? await cached : cached;
-    const url = new URL(request.url);
+    const url = new RequestUrl(request.url);
     const ctx: ProxyContext = {
       request,
       url,
@@ -78,7 +79,7 @@ export async function handleRequest(
 }
 
 /** Brief interface 4: the service a request is for, from its Host (ingress) or its URL host (egress). */
-function destinationOf(config: CompiledConfig, url: URL, settings: Settings, mode: Entry["mode"]): CompiledService {
+function destinationOf(config: CompiledConfig, url: RequestUrl, settings: Settings, mode: Entry["mode"]): CompiledService {
   const host = hostWithoutPort(url.host);
   const key =
     mode === "ingress" && settings.pinnedService !== null

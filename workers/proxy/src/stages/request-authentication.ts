@@ -41,7 +41,7 @@ export const requestAuthentication: StageFactory = () =>
       }
       const edits = endUserHeaderEdits(rule, search, selected.value.decoded);
       for (const name of edits.remove) ctx.headers.delete(name);
-      for (const name of edits.removeParams) ctx.url.searchParams.delete(name);
+      ctx.url.deleteSearchParams(edits.removeParams);
       if (edits.removeCookies.length > 0) {
         const cookie = withoutCookies(ctx.headers.get("cookie") ?? "", edits.removeCookies);
         if (cookie === null) ctx.headers.delete("cookie");

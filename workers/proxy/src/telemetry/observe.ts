@@ -17,6 +17,7 @@ import type { CompiledConfig } from "../config/compiled";
 import type { CallerIdentity, ProxyContext } from "../context";
 import type { ProxyEnv } from "../env";
 import type { HeaderBag } from "../http/header-bag";
+import { RequestUrl } from "../http/request-url";
 import { randomBytes } from "../random-pool";
 import { isolateTelemetry } from "./isolate";
 import type { SendDelta } from "./metrics-flush";
@@ -107,7 +108,7 @@ function finishRequest(s: Started, res: Response, ctx: ProxyContext | null): voi
   const errorCode = res.headers.get("x-mesh-error");
   const flags = responseFlags(ctx, errorCode);
   const flagText = flagsToString(flags);
-  const url = ctx?.url ?? new URL(s.request.url);
+  const url = ctx?.url ?? new RequestUrl(s.request.url);
   const destination = ctx?.destination.model ?? null;
   const endpoint = ctx?.target?.endpoint ?? null;
   const version = endpoint?.labels?.version;

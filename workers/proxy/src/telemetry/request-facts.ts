@@ -4,6 +4,7 @@ import type { EndpointModel, ServiceModel } from "../../../../shared/model/snaps
 import { sanitizePath, type TraceContext } from "../../../../shared/telemetry/index";
 import type { RequestRecord } from "../../../../shared/telemetry/request-record";
 import type { CallerIdentity } from "../context";
+import type { RequestUrl } from "../http/request-url";
 
 /**
  * Per request, only references and numbers the request already has: no strings are built and nothing is
@@ -23,7 +24,7 @@ export interface RequestFacts {
   trustDomain: string;
   routeId: string | null;
   method: string;
-  url: URL;
+  url: Pick<RequestUrl, "protocol" | "host" | "hostname" | "port" | "pathname" | "search">;
   websocket: boolean;
   userAgent: string | null;
   status: number;
