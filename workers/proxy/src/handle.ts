@@ -79,7 +79,12 @@ export async function handleRequest(
 }
 
 /** Brief interface 4: the service a request is for, from its Host (ingress) or its URL host (egress). */
-function destinationOf(config: CompiledConfig, url: RequestUrl, settings: Settings, mode: Entry["mode"]): CompiledService {
+function destinationOf(
+  config: CompiledConfig,
+  url: RequestUrl,
+  settings: Settings,
+  mode: Entry["mode"],
+): CompiledService {
   const host = hostWithoutPort(url.host);
   const key =
     mode === "ingress" && settings.pinnedService !== null
