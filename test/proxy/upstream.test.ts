@@ -8,6 +8,7 @@ let a: Upstream;
 let b: Upstream;
 let shadow: Upstream;
 let bodies: Upstream;
+let chatty: Upstream;
 const service = (endpoints: unknown[], extra: Record<string, unknown> = {}) => ({ endpoints, ...extra });
 
 beforeAll(async () => {
@@ -16,6 +17,17 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => res.end(JSON.stringify({ received: Buffer.concat(chunks).toString() })));
+  });
+  // Answers with connection-scoped headers of its own, which must not reach the client.
+  chatty = await startUpstream("chatty", (_req, res) => {
+    res.writeHead(200, {
+      connection: "keep-alive, x-hop-secret",
+      "keep-alive": "timeout=5",
+      "x-hop-secret": "1",
+      "proxy-authenticate": "Basic realm=upstream",
+      "x-end-to-end": "1",
+    });
+    res.end("ok");
   });
   proxy = await startProxy({
     snapshot: snapshot(1, {
@@ -57,6 +69,7 @@ beforeAll(async () => {
       ),
       "default/based": service([{ id: "a", url: `${a.url}/base/` }], { routes: [defaultRoute("default/based")] }),
       "default/bodies": service([{ id: "x", url: bodies.url }], { routes: [defaultRoute("default/bodies")] }),
+      "default/chatty": service([{ id: "c", url: chatty.url }], { routes: [defaultRoute("default/chatty")] }),
       "default/echo": service([{ id: "w", worker: "echo" }], { routes: [defaultRoute("default/echo")] }),
       "default/shadow": service([{ id: "s", url: shadow.url }]),
       "default/mirrored": service([{ id: "a", url: a.url }], {
@@ -68,7 +81,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await proxy?.stop();
-  await Promise.all([a, b, shadow, bodies].map((u) => u?.close()));
+  await Promise.all([a, b, shadow, bodies, chatty].map((u) => u?.close()));
 });
 
 const names = async (host: string, n: number, headers: Record<string, string> = {}) => {
@@ -122,6 +135,13 @@ describe("forwarded headers", () => {
     expect(seen["x-keep-me"]).toBe("1");
     for (const h of ["connection", "x-drop-me", "keep-alive", "proxy-authorization", "te"])
       expect(seen[h], h).toBeUndefined();
+  });
+
+  it("strips the upstream answer's hop-by-hop headers, Proxy-* and headers named in its Connection", async () => {
+    const res = await proxy.send("chatty.localhost", "/");
+    expect(res.status).toBe(200);
+    expect(res.headers["x-end-to-end"]).toBe("1");
+    for (const h of ["x-hop-secret", "keep-alive", "proxy-authenticate"]) expect(res.headers[h], h).toBeUndefined();
   });
 
   it("sets x-forwarded-*, keeps a valid x-request-id and echoes it", async () => {
