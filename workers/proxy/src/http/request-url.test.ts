@@ -54,8 +54,8 @@ describe("RequestUrl", () => {
     expect(ours(href)).toEqual(parsed(href));
   });
 
-  it("equals the URL parser on arbitrary request URLs, most of them cut at their delimiters", () => {
-    // Mostly characters the parser keeps, so that most URLs take the fast path; now and then one it rewrites.
+  it("equals the URL parser on arbitrary request URLs, on both paths", () => {
+    // Mostly characters the parser keeps, so that many URLs take the fast path; now and then one it rewrites.
     const mostly = (common: string, rare: string, maxLength: number, minLength = 0) =>
       fc.string({
         minLength,
@@ -71,7 +71,7 @@ describe("RequestUrl", () => {
       .tuple(
         fc.constantFrom("http://", "https://", "http://", "https://", "HTTP://", "ws://"),
         fc.array(label, { minLength: 1, maxLength: 3 }).map((labels) => labels.join(".")),
-        fc.constantFrom("", "", "", ":8787", ":1", ":80", ":443", ":0", ":65535", ":65536", ":08"),
+        fc.constantFrom("", "", "", "", "", "", ":8787", ":8787", ":1", ":80", ":443", ":0", ":65535", ":65536", ":08"),
         fc.array(segment, { maxLength: 4 }).map((segments) => `/${segments.join("/")}`),
         fc.option(mostly("abz09-._~!$&()*+,;=:@/?%[]", "'\" <>#é`{}^|\\", 12), { nil: null }),
       )
@@ -84,8 +84,8 @@ describe("RequestUrl", () => {
       }),
       { numRuns: 5000 },
     );
-    // The comparison covers both paths.
-    expect(fast).toBeGreaterThan(500);
+    // The comparison covers both paths (about one URL in eight is cut at its delimiters).
+    expect(fast).toBeGreaterThan(400);
     expect(fast).toBeLessThan(4500);
   });
 
