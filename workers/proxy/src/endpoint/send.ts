@@ -32,7 +32,12 @@ const clientCertificates = new WeakMap<EndpointModel, ClientCertificate>();
 // Parsed once per endpoint object, i.e. once per config revision.
 const origins = new WeakMap<EndpointModel, Origin | null>();
 
-export async function sendToEndpoint(
+/**
+ * Starts the request to one endpoint. Not itself async: it returns the runtime's own promise (one frame and one
+ * promise fewer per try); a caller that awaits it passes a rejection through `endpointFailure`. Throws a MeshError
+ * at once when the endpoint cannot be reached by this proxy at all (no binding, no usable URL).
+ */
+export function sendToEndpoint(
   env: ProxyEnv,
   serviceKey: string,
   endpoint: EndpointModel,
@@ -45,7 +50,6 @@ export async function sendToEndpoint(
     redirect: "manual",
     signal: out.signal,
   };
-  let call: () => Promise<Response>;
   if (endpoint.worker !== undefined) {
     const binding = workerBinding(env, endpoint.worker);
     if (binding === null) {
@@ -54,45 +58,48 @@ export async function sendToEndpoint(
         `endpoint ${endpoint.id} of ${serviceKey}: the proxy has no service binding ${workerBindingName(endpoint.worker)} for Worker ${endpoint.worker}`,
       );
     }
-    const url = `${out.scheme}://${out.host}${out.path}${out.search}`;
     // A binding passes headers verbatim; keep Host consistent with the URL the Worker sees.
     out.headers.set("host", out.host);
-    call = () => binding.fetch(url, init);
-  } else {
-    const target = originOf(endpoint);
-    if (target === null) {
-      throw new MeshError("upstream_unavailable", `endpoint ${endpoint.id} of ${serviceKey} has no usable URL`);
-    }
-    const url = `${target.origin}${target.basePath}${out.path}${out.search}`;
-    if (endpoint.mtlsCertificate === undefined) {
-      call = () => fetch(url, init);
-    } else {
-      // An mTLS certificate binding is a Fetcher that presents its client certificate to the origin.
-      const certificate = clientCertificateOf(env, endpoint);
-      if (certificate === null) {
-        throw new MeshError(
-          "upstream_unavailable",
-          `endpoint ${endpoint.id} of ${serviceKey}: the proxy has no mtls_certificates binding ${endpoint.mtlsCertificate}`,
-        );
-      }
-      call = () => certificate.fetch(url, init);
-    }
+    return binding.fetch(`${out.scheme}://${out.host}${out.path}${out.search}`, init);
   }
-  try {
-    return await call();
-  } catch (err) {
-    if (err instanceof MeshError) throw err;
-    if (out.signal?.aborted) throw out.signal.reason;
-    // Refused, reset or unreachable; the endpoint's address stays out of the client's answer.
-    console.warn(
-      `flaremesh-proxy: endpoint ${endpoint.id} of ${serviceKey} failed:`,
-      err instanceof Error ? err.message : err,
+  const target = originOf(endpoint);
+  if (target === null) {
+    throw new MeshError("upstream_unavailable", `endpoint ${endpoint.id} of ${serviceKey} has no usable URL`);
+  }
+  const url = `${target.origin}${target.basePath}${out.path}${out.search}`;
+  if (endpoint.mtlsCertificate === undefined) return fetch(url, init);
+  // An mTLS certificate binding is a Fetcher that presents its client certificate to the origin.
+  const certificate = clientCertificateOf(env, endpoint);
+  if (certificate === null) {
+    throw new MeshError(
+      "upstream_unavailable",
+      `endpoint ${endpoint.id} of ${serviceKey}: the proxy has no mtls_certificates binding ${endpoint.mtlsCertificate}`,
     );
-    const failure = new MeshError("upstream_unavailable", `endpoint ${endpoint.id} of ${serviceKey} is unavailable`);
-    // The runtime's error stays attached: retries and outlier detection classify it (shared/resilience/outcome).
-    failure.cause = err;
-    throw failure;
   }
+  return certificate.fetch(url, init);
+}
+
+/**
+ * What a failed `sendToEndpoint` means to the rest of the proxy: a MeshError or the abort reason as they are, any
+ * other failure (refused, reset, unreachable) `upstream_unavailable` with the runtime's error as its cause.
+ */
+export function endpointFailure(
+  err: unknown,
+  signal: AbortSignal | null | undefined,
+  serviceKey: string,
+  endpoint: EndpointModel,
+): unknown {
+  if (err instanceof MeshError) return err;
+  if (signal?.aborted) return signal.reason;
+  // The endpoint's address stays out of the client's answer.
+  console.warn(
+    `flaremesh-proxy: endpoint ${endpoint.id} of ${serviceKey} failed:`,
+    err instanceof Error ? err.message : err,
+  );
+  const failure = new MeshError("upstream_unavailable", `endpoint ${endpoint.id} of ${serviceKey} is unavailable`);
+  // The runtime's error stays attached: retries and outlier detection classify it (shared/resilience/outcome).
+  failure.cause = err;
+  return failure;
 }
 
 function clientCertificateOf(env: ProxyEnv, endpoint: EndpointModel): Fetcher | null {

@@ -5,7 +5,7 @@ import type { MirrorModel } from "../../../../shared/model/snapshot";
 import { endpointsFor } from "../config/compiled";
 import type { ProxyContext, StageFactory } from "../context";
 import { pickEndpoint } from "../endpoint/pick";
-import { sendToEndpoint } from "../endpoint/send";
+import { endpointFailure, sendToEndpoint, type OutboundRequest } from "../endpoint/send";
 
 /** Largest request body a mirror copies (64 KiB); larger bodies are not mirrored (and are counted). */
 export const MIRROR_BODY_LIMIT = 64 * 1024;
@@ -45,7 +45,7 @@ async function shadow(config: Config, ctx: ProxyContext, m: MirrorModel, body: A
   const endpoint = service && set ? pickEndpoint(set, service.loadBalancer, ctx, { issueCookie: false }) : null;
   if (!service || !endpoint) return;
   mirrorCounters.sent++;
-  const res = await sendToEndpoint(ctx.env, service.key, endpoint, {
+  const out: OutboundRequest = {
     method: ctx.request.method,
     scheme: ctx.url.protocol.slice(0, -1),
     // Istio's convention, so that a shadow service can tell mirrored traffic apart.
@@ -54,7 +54,13 @@ async function shadow(config: Config, ctx: ProxyContext, m: MirrorModel, body: A
     search: ctx.url.search,
     headers: ctx.headers.toHeaders(),
     body,
-  });
+  };
+  let res: Response;
+  try {
+    res = await sendToEndpoint(ctx.env, service.key, endpoint, out);
+  } catch (err) {
+    throw endpointFailure(err, null, service.key, endpoint);
+  }
   await res.body?.cancel();
 }
 

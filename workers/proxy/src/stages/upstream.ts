@@ -1,12 +1,12 @@
 // Upstream: the terminal stage. Streams the request to the chosen endpoint and its answer back.
 import type { ProxyContext, StageFactory } from "../context";
-import { sendToEndpoint } from "../endpoint/send";
+import { endpointFailure, sendToEndpoint, type OutboundRequest } from "../endpoint/send";
 import { stripHopByHop } from "../http/hop-by-hop";
 
 export const upstream: StageFactory = () =>
   async function upstream(ctx: ProxyContext) {
     const { service, endpoint } = ctx.target!;
-    const res = await sendToEndpoint(ctx.env, service.key, endpoint, {
+    const out: OutboundRequest = {
       method: ctx.request.method,
       scheme: ctx.url.protocol.slice(0, -1),
       host: ctx.upstreamHost,
@@ -16,11 +16,17 @@ export const upstream: StageFactory = () =>
       // The retry stage hands each try its own copy of the body and its abort signal (timeouts).
       body: ctx.upstreamTry === null ? ctx.request.body : ctx.upstreamTry.body,
       signal: ctx.upstreamTry?.signal,
-    });
+    };
+    let res: Response;
+    try {
+      res = await sendToEndpoint(ctx.env, service.key, endpoint, out);
+    } catch (err) {
+      throw endpointFailure(err, out.signal, service.key, endpoint);
+    }
     // A WebSocket handshake answer carries the socket itself; it goes back untouched.
     if (res.status === 101 || res.webSocket !== null) return res;
     // Re-wrapped for mutable headers; the body stays a stream, never buffered.
-    const out = new Response(res.body, res);
-    stripHopByHop(out.headers, false);
-    return out;
+    const answer = new Response(res.body, res);
+    stripHopByHop(answer.headers, false);
+    return answer;
   };
