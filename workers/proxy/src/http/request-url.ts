@@ -17,24 +17,14 @@ export class RequestUrl {
   private params: URLSearchParams | null = null;
 
   constructor(href: string) {
-    const cut = canonicalParts(href);
-    if (cut !== null) {
-      this.protocol = cut.protocol;
-      this.host = cut.host;
-      this.hostname = cut.hostname;
-      this.port = cut.port;
-      this.path = cut.pathname;
-      this.query = cut.search;
-    } else {
-      // Throws a TypeError for an invalid URL, as `new URL` always did here.
-      const u = new URL(href);
-      this.protocol = u.protocol;
-      this.host = u.host;
-      this.hostname = u.hostname;
-      this.port = u.port;
-      this.path = u.pathname;
-      this.query = u.search;
-    }
+    // Throws a TypeError for an invalid URL, as `new URL` always did here.
+    const parts = canonicalParts(href) ?? new URL(href);
+    this.protocol = parts.protocol;
+    this.host = parts.host;
+    this.hostname = parts.hostname;
+    this.port = parts.port;
+    this.path = parts.pathname;
+    this.query = parts.search;
   }
 
   get pathname(): string {
