@@ -133,7 +133,10 @@ export function canonicalParts(href: string): Parts | null {
   return { protocol, host, hostname, port, pathname, search };
 }
 
-/** ASCII characters a serialised path or query may carry unchanged (unreserved, sub-delims, `:@/%`, and `?` in a query). */
+/**
+ * ASCII characters a serialised path or query carries unchanged: unreserved, sub-delims but `'`, `:@/%`; then `'`
+ * in a path (a query's is percent-encoded), `?[]` in a query.
+ */
 function table(extra: string): boolean[] {
   const safe: boolean[] = new Array<boolean>(128).fill(false);
   const chars = `abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&()*+,;=:@/%${extra}`;
