@@ -94,6 +94,17 @@ async function checkHeaderFloor(port, headers) {
     throw new Error("the header floor does not make flaremesh's header edits");
 }
 
+/**
+ * A configuration forwards the benchmark request's path with a query exactly as sent: the upstream answers any path,
+ * so a forwarder that cut the URL wrongly would otherwise be measured as if it worked.
+ */
+async function checkPathForwarded(name, port, headers) {
+  const path = `${BENCH_PATH}?q=a%20b&r=%2F&s`;
+  const res = await request(port, "bench.localhost", path, { headers: { ...headers, "x-bench-echo-path": "1" } });
+  const seen = res.headers["x-bench-saw-path"];
+  if (res.status !== 200 || seen !== path) throw new Error(`${name} forwarded ${path} as ${seen} (${res.status})`);
+}
+
 async function identityToken(control) {
   const cred = await control.api("POST", "/v1/credentials", JSON.stringify({ service: CLIENT_SERVICE }), {
     contentType: "application/json",
@@ -219,6 +230,16 @@ async function measureSideBySide(upstream, placeholder, baseHeaders) {
     await firstOk(floorRaw.port, "bench.localhost", BENCH_PATH, asFromEdge(placeholder));
     await checkHeaderFloor(headerFloorRaw.port, asFromEdge(placeholder));
     await firstOk(naiveRaw.port, "bench.localhost", BENCH_PATH, asFromEdge(placeholder));
+    for (const [name, port, h] of [
+      ["floor", floor.port, placeholder],
+      ["headerFloor", headerFloor.port, placeholder],
+      ["naive", naive.port, placeholder],
+      ["naiveRemote", naiveRemote.port, placeholder],
+      ["floorRaw", floorRaw.port, asFromEdge(placeholder)],
+      ["headerFloorRaw", headerFloorRaw.port, asFromEdge(placeholder)],
+      ["naiveRaw", naiveRaw.port, asFromEdge(placeholder)],
+    ])
+      await checkPathForwarded(name, port, h);
 
     const applied = await applyYaml(
       control,
@@ -231,6 +252,8 @@ async function measureSideBySide(upstream, placeholder, baseHeaders) {
     for (const answer of [first, firstRaw])
       if (answer.res.headers["x-bench-route"] !== "r151")
         throw new Error("the benchmark request did not match route r151");
+    await checkPathForwarded("flaremesh", proxy.port, headers);
+    await checkPathForwarded("flaremeshRaw", proxyRaw.port, asFromEdge(headers));
     const unauthenticated = await request(proxy.port, "bench.localhost", BENCH_PATH, { headers: baseHeaders });
     if (unauthenticated.status !== 401) throw new Error(`STRICT not enforced: ${unauthenticated.status}`);
     results.flaremeshConfig = {

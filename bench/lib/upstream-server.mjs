@@ -10,6 +10,8 @@ const upstream = http.createServer((req, res) => {
   const headers = { "content-type": "application/json", "content-length": Buffer.byteLength(BODY) };
   // The propagation probe sees which trace formats the proxy wrote (MeshConfig tracing.propagation).
   if (req.url.startsWith("/probe")) headers["x-bench-saw-b3"] = req.headers.b3 === undefined ? "0" : "1";
+  // The harness checks that each configuration forwards the path and query as sent (any path answers 200).
+  if (req.headers["x-bench-echo-path"] !== undefined) headers["x-bench-saw-path"] = req.url;
   res.writeHead(200, headers);
   res.end(BODY);
 });
