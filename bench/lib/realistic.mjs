@@ -5,6 +5,19 @@ import { request } from "../../scripts/lib/local-mesh.mjs";
 import { BENCH_PATH, BENCH_TENANT, CLIENT_SERVICE, realisticConfig } from "./config.mjs";
 
 const only = (test) => (docs) => docs.filter(test);
+const meshConfig = (spec) => ({
+  apiVersion: "flaremesh.dev/v1alpha1",
+  kind: "MeshConfig",
+  metadata: { name: "default" },
+  spec,
+});
+/** The VirtualService's routes without their response header edit (`x-bench-route`); everything else as it is. */
+const withoutResponseEdits = (docs) =>
+  docs.map((d) =>
+    d.kind !== "VirtualService"
+      ? d
+      : { ...d, spec: { ...d.spec, http: d.spec.http.map(({ headers: _edit, ...route }) => route) } },
+  );
 /**
  * Variants of the configuration, as functions of its documents: the full one, less of it (to see what each part
  * costs), or it with one setting changed.
@@ -15,15 +28,11 @@ export const VARIANTS = {
   "no-security": only((d) => !["TelemetrySink", "PeerAuthentication", "AuthorizationPolicy"].includes(d.kind)),
   bare: only((d) => d.kind === "Service"),
   // MeshConfig tracing.propagation: W3C headers only, no B3 (docs/observability.md).
-  "w3c-only": (docs) => [
-    ...docs,
-    {
-      apiVersion: "flaremesh.dev/v1alpha1",
-      kind: "MeshConfig",
-      metadata: { name: "default" },
-      spec: { tracing: { propagation: ["tracecontext"] } },
-    },
-  ],
+  "w3c-only": (docs) => [...docs, meshConfig({ tracing: { propagation: ["tracecontext"] } })],
+  // Routes that edit no response header; the proxy still answers with x-request-id (one copy of the response).
+  "no-response-edits": withoutResponseEdits,
+  // The same, and MeshConfig requestId.setInResponse: false: the upstream's answer goes back as it came.
+  untouched: (docs) => [...withoutResponseEdits(docs), meshConfig({ requestId: { setInResponse: false } })],
 };
 
 /** `variant` shapes the configuration's documents (one of VARIANTS; default the full configuration). */

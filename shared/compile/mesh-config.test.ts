@@ -78,3 +78,37 @@ describe("MeshConfig tracing (samplingPercent, propagation)", () => {
     expect(MeshConfigModel.safeParse({ tracing: { samplingPercent: 150 } }).success).toBe(false);
   });
 });
+
+describe("MeshConfig requestId (setInResponse)", () => {
+  it.each([
+    ["no MeshConfig: absent (echoed)", undefined, undefined],
+    ["no requestId section", meshConfig({}), undefined],
+    ["an empty section", meshConfig({ requestId: {} }), undefined],
+    ["not echoed", meshConfig({ requestId: { setInResponse: false } }), { setInResponse: false }],
+    ["echoed, said explicitly", meshConfig({ requestId: { setInResponse: true } }), { setInResponse: true }],
+  ])("%s", (_name, resource, expected) => {
+    const mesh = compileMeshConfig(resource);
+    expect(mesh.requestId).toEqual(expected);
+    expect(MeshConfigModel.parse(mesh).requestId).toEqual(expected);
+  });
+
+  const REJECTIONS: Rejection[] = [
+    [
+      "setInResponse as a string",
+      doc(FM, "MeshConfig", "default", { requestId: { setInResponse: "no" } }),
+      "MeshConfig/default",
+      "spec.requestId.setInResponse",
+      /true or false/,
+    ],
+    [
+      "an unknown requestId field",
+      doc(FM, "MeshConfig", "default", { requestId: { header: "x-correlation-id" } }),
+      "MeshConfig/default",
+      "spec.requestId.header",
+      /unknown|unrecognized/i,
+    ],
+  ];
+  it.each(REJECTIONS)("rejects %s", (_name, document, label, path, message) =>
+    expectRejection(document, label, path, message),
+  );
+});

@@ -11,7 +11,8 @@ export const DEFAULT_TRUST_DOMAIN = "cluster.local";
  * `mesh` of the snapshot. Besides the schema's fields (trustDomain, defaultTimeoutMs, allowedEndpointCidrs)
  * it carries `defaultMtlsMode` (STRICT | PERMISSIVE | DISABLE) when the MeshConfig sets it, and always
  * `resilience` (shared/model/resilience.ts MeshResilienceModel: default timeout and Istio's default retry
- * policy unless `defaultHttpRetryPolicy` replaces it), and `tracing` (`samplingPercent`, `propagation`) with what the MeshConfig sets of it.
+ * policy unless `defaultHttpRetryPolicy` replaces it), and `tracing` (`samplingPercent`, `propagation`) and `requestId`
+ * (`setInResponse`) with what the MeshConfig sets of them.
  */
 export function compileMeshConfig(config: MeshConfigResource | undefined): MeshConfigModel {
   const spec = config?.spec ?? {};
@@ -30,6 +31,7 @@ export function compileMeshConfig(config: MeshConfigResource | undefined): MeshC
   if (spec.tracing?.samplingPercent !== undefined) tracing.samplingPercent = spec.tracing.samplingPercent;
   if (spec.tracing?.propagation !== undefined) tracing.propagation = [...spec.tracing.propagation];
   if (Object.keys(tracing).length > 0) mesh.tracing = tracing;
+  if (spec.requestId?.setInResponse !== undefined) mesh.requestId = { setInResponse: spec.requestId.setInResponse };
   mesh.resilience = MeshResilienceModel.parse(resilience);
   return mesh;
 }

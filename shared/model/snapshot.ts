@@ -217,6 +217,8 @@ export const MeshConfigModel = z.looseObject({
       propagation: z.array(z.enum(TRACE_PROPAGATORS)).min(1).optional(),
     })
     .optional(),
+  /** Additive: MeshConfig `requestId`: whether responses carry `x-request-id` (absent = true). */
+  requestId: z.strictObject({ setInResponse: z.boolean().optional() }).optional(),
 });
 export type MeshConfigModel = z.infer<typeof MeshConfigModel>;
 

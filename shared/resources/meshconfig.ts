@@ -18,6 +18,9 @@ import { TRACE_PROPAGATORS } from "../telemetry/trace-context";
  *   always followed); each TelemetrySink's own `samplingPercent` then picks a subset of the sampled traces.
  * - `tracing {propagation}` (default `[tracecontext, b3, b3multi]`): the trace header formats the proxies write
  *   upstream, by OpenTelemetry propagator name; every format is read whatever this says.
+ * - `requestId {setInResponse}` (default true): whether the proxies answer with the request's `x-request-id` (Envoy's
+ *   `always_set_request_id_in_response`). Upstreams always receive it and access logs always carry it; with false, a
+ *   response no route edits goes back to the client as the service sent it, without being copied.
  */
 export const MeshConfigSpec = z.strictObject({
   trustDomain: z
@@ -53,5 +56,6 @@ export const MeshConfigSpec = z.strictObject({
         .optional(),
     })
     .optional(),
+  requestId: z.strictObject({ setInResponse: z.boolean().optional() }).optional(),
 });
 export type MeshConfigSpec = z.infer<typeof MeshConfigSpec>;

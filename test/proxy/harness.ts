@@ -180,13 +180,20 @@ export async function startProxy(
 
 type ServiceInput = Record<string, unknown> & { routes?: unknown[]; endpoints?: unknown[] };
 
-/** A valid snapshot; `services` maps `ns/name` to a partial ServiceModel (defaults filled by the schema). */
-export function snapshot(revision: number, services: Record<string, ServiceInput>): SnapshotModel {
+/**
+ * A valid snapshot; `services` maps `ns/name` to a partial ServiceModel (defaults filled by the schema), `mesh` the
+ * mesh-wide settings a compiled MeshConfig gives.
+ */
+export function snapshot(
+  revision: number,
+  services: Record<string, ServiceInput>,
+  mesh: Record<string, unknown> = {},
+): SnapshotModel {
   return SnapshotModel.parse({
     format: 1,
     revision,
     generatedAt: new Date(0).toISOString(),
-    mesh: {},
+    mesh,
     services: Object.fromEntries(
       Object.entries(services).map(([key, svc]) => {
         const [namespace, name] = key.split("/") as [string, string];

@@ -71,6 +71,11 @@ export interface ProxyContext {
   upstreamTry: UpstreamTry | null;
   /** Request deadline and per-request state of the resilience stages (workers/proxy/src/resilience). */
   resilience: RequestResilience | null;
+  /**
+   * The endpoint's response when the upstream stage returned it unchanged (immutable headers); a stage that edits
+   * the response's headers goes through `editableResponse` (http/editable-response.ts), which copies it once.
+   */
+  passedThrough: Response | null;
   /** Additive (security): how the caller proved `principal` (binding, certificate, token), for logs. */
   peerVia?: "binding" | "token" | "certificate" | null;
   /** Additive (security): why a presented credential was refused, for logs (never in the response). */

@@ -6,6 +6,7 @@ import { getConfig } from "./config/cache";
 import type { CompiledConfig, CompiledService } from "./config/compiled";
 import type { CallerIdentity, ProxyContext } from "./context";
 import { settingsOf, type ProxyEnv, type Settings } from "./env";
+import { editableResponse } from "./http/editable-response";
 import { HeaderBag } from "./http/header-bag";
 import { requestIdFrom } from "./http/request-id";
 import { RequestUrl } from "./http/request-url";
@@ -60,6 +61,7 @@ export async function handleRequest(
       backend: null,
       upstreamTry: null,
       resilience: null,
+      passedThrough: null,
     };
     served = ctx;
     res = await pipelineFor(config)(ctx);
@@ -67,11 +69,13 @@ export async function handleRequest(
     res = rescue(err);
   }
   observation.finish(res, served);
-  if (res.status === 101) return res;
+  // Without a config (the proxy has none yet) the id is echoed, as by default.
+  if (res.status === 101 || served?.config.setRequestIdInResponse === false) return res;
+  if (served !== null) res = editableResponse(served, res);
   try {
     res.headers.set("x-request-id", requestId);
   } catch {
-    // Immutable headers (a Response passed through as-is): copy once rather than drop the id.
+    // Immutable headers that no stage marked as passed through: copy once rather than fail the request.
     res = new Response(res.body, res);
     res.headers.set("x-request-id", requestId);
   }

@@ -41,6 +41,8 @@ export interface CompiledConfig {
    * resolved from them per route is kept while they are (resilience/route-policy.ts).
    */
   meshResilience: MeshResilienceModel;
+  /** MeshConfig `requestId.setInResponse` (default true): whether responses carry the request's `x-request-id`. */
+  setRequestIdInResponse: boolean;
   /** Additive (telemetry): sinks and sampling of this revision, absent when no TelemetrySink exists. */
   telemetry?: SnapshotModel["telemetry"];
   /** Additive (telemetry): when the control plane created the revision (ISO 8601), for propagation lag. */
@@ -84,6 +86,7 @@ export function compileConfig(snapshot: SnapshotModel): CompiledConfig {
     problems,
     mesh: snapshot.mesh,
     meshResilience: meshResilienceOf(snapshot.mesh),
+    setRequestIdInResponse: snapshot.mesh.requestId?.setInResponse !== false,
     generatedAt: snapshot.generatedAt,
     ...(snapshot.telemetry ? { telemetry: snapshot.telemetry } : {}),
   };

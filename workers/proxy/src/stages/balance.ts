@@ -5,6 +5,7 @@ import { applyHeaderMutation } from "../../../../shared/routing/header-mutation"
 import { chooseWeighted } from "../../../../shared/routing/weighted";
 import { endpointsFor } from "../config/compiled";
 import type { ProxyContext, StageFactory } from "../context";
+import { editableResponse } from "../http/editable-response";
 
 export const balance: StageFactory = (config) =>
   function balance(ctx: ProxyContext, next) {
@@ -32,7 +33,9 @@ export const balance: StageFactory = (config) =>
     // Nothing to do on the way back (most backends): no continuation to wait in.
     if (mutation === undefined) return next();
     return next().then((res) => {
-      if (res.status !== 101) applyHeaderMutation(res.headers, mutation);
-      return res;
+      if (res.status === 101) return res;
+      const answer = editableResponse(ctx, res);
+      applyHeaderMutation(answer.headers, mutation);
+      return answer;
     });
   };

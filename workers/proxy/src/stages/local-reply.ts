@@ -3,6 +3,7 @@ import type { CorsModel, RouteModel } from "../../../../shared/model/snapshot";
 import { compileHostMatch, matchString, type CompiledString } from "../../../../shared/routing/matchers";
 import { buildRedirect } from "../../../../shared/routing/redirect";
 import type { ProxyContext, StageFactory } from "../context";
+import { editableResponse } from "../http/editable-response";
 
 interface CompiledCors {
   model: CorsModel;
@@ -47,15 +48,15 @@ export const localReply: StageFactory = (config) => {
       return preflight(policy, origin);
     }
     const res = await next();
-    if (res.status !== 101) {
-      res.headers.set("access-control-allow-origin", origin);
-      res.headers.append("vary", "Origin");
-      if (policy.model.allowCredentials) res.headers.set("access-control-allow-credentials", "true");
-      if (policy.model.exposeHeaders.length > 0) {
-        res.headers.set("access-control-expose-headers", policy.model.exposeHeaders.join(","));
-      }
-    }
-    return res;
+    if (res.status === 101) return res;
+    const answer = editableResponse(ctx, res);
+    const h = answer.headers;
+    h.set("access-control-allow-origin", origin);
+    h.append("vary", "Origin");
+    if (policy.model.allowCredentials) h.set("access-control-allow-credentials", "true");
+    if (policy.model.exposeHeaders.length > 0)
+      h.set("access-control-expose-headers", policy.model.exposeHeaders.join(","));
+    return answer;
   };
 };
 

@@ -2,6 +2,7 @@
 import { applyHeaderMutation } from "../../../../shared/routing/header-mutation";
 import { rewritePath } from "../../../../shared/routing/rewrite";
 import type { ProxyContext, StageFactory } from "../context";
+import { editableResponse } from "../http/editable-response";
 
 export const rewrite: StageFactory = () =>
   function rewrite(ctx: ProxyContext, next) {
@@ -15,7 +16,9 @@ export const rewrite: StageFactory = () =>
     // Nothing to do on the way back: no continuation to wait in.
     if (mutation === undefined) return next();
     return next().then((res) => {
-      if (res.status !== 101) applyHeaderMutation(res.headers, mutation);
-      return res;
+      if (res.status === 101) return res;
+      const answer = editableResponse(ctx, res);
+      applyHeaderMutation(answer.headers, mutation);
+      return answer;
     });
   };

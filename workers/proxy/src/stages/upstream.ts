@@ -1,7 +1,7 @@
 // Upstream: the terminal stage. Streams the request to the chosen endpoint and its answer back.
 import type { ProxyContext, StageFactory } from "../context";
 import { endpointFailure, sendToEndpoint, type OutboundRequest } from "../endpoint/send";
-import { stripHopByHop } from "../http/hop-by-hop";
+import { answerHopByHop } from "../http/hop-by-hop";
 
 export const upstream: StageFactory = () =>
   async function upstream(ctx: ProxyContext) {
@@ -25,8 +25,14 @@ export const upstream: StageFactory = () =>
     }
     // A WebSocket handshake answer carries the socket itself; it goes back untouched.
     if (res.status === 101 || res.webSocket !== null) return res;
+    const drop = answerHopByHop(res.headers);
+    if (drop === null) {
+      // Nothing the client may not see: passed back as it came, copied only if a later stage edits its headers.
+      ctx.passedThrough = res;
+      return res;
+    }
     // Re-wrapped for mutable headers; the body stays a stream, never buffered.
     const answer = new Response(res.body, res);
-    stripHopByHop(answer.headers, false);
+    for (const name of drop) answer.headers.delete(name);
     return answer;
   };
