@@ -1,5 +1,7 @@
 // MeshConfig requestId.setInResponse: false — responses go back without x-request-id, and an upstream answer that no
 // stage edits is passed through as the service sent it; every response edit still happens, on a copy.
+import http from "node:http";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startUpstream, type Upstream } from "../helpers/processes";
 import { defaultRoute, eventually, json, snapshot, startProxy, type ProxyHarness } from "./harness";
@@ -9,6 +11,7 @@ let plain: Upstream;
 let chatty: Upstream;
 let proxyish: Upstream;
 let flaky: Upstream;
+let gzipped: Upstream;
 const NO_ECHO = { requestId: { setInResponse: false } };
 
 const services = () => ({
@@ -31,6 +34,13 @@ const services = () => ({
     endpoints: [{ id: "p", url: plain.url }],
     routes: [defaultRoute("default/sticky")],
     policy: { loadBalancer: { type: "ConsistentHash", hash: { cookie: { name: "lb", ttlSeconds: 60 } } } },
+  },
+  "default/gzipped": { endpoints: [{ id: "g", url: gzipped.url }], routes: [defaultRoute("default/gzipped")] },
+  "default/gzipped-edited": {
+    endpoints: [{ id: "g", url: gzipped.url }],
+    routes: [
+      defaultRoute("default/gzipped-edited", { responseHeaders: { set: [{ name: "x-route-edit", value: "r" }] } }),
+    ],
   },
   "default/flaky": {
     endpoints: [{ id: "f", url: flaky.url }],
@@ -64,6 +74,11 @@ beforeAll(async () => {
     res.writeHead(200, { "proxy-authenticate": "Basic realm=upstream", "x-end-to-end": "kept" });
     res.end("ok");
   });
+  // A compressed answer: passed through or copied, the client must get a body its Content-Encoding describes.
+  gzipped = await startUpstream("gzipped", (_req, res) => {
+    res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
+    res.end(gzipSync(JSON.stringify({ name: "gzipped", padding: "x".repeat(2000) })));
+  });
   // Every other request fails with a 503 (answered by the proxy's retry).
   let n = 0;
   flaky = await startUpstream("flaky", (_req, res) => {
@@ -75,8 +90,28 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await proxy?.stop();
-  await Promise.all([plain, chatty, proxyish, flaky].map((u) => u?.close()));
+  await Promise.all([plain, chatty, proxyish, flaky, gzipped].map((u) => u?.close()));
 });
+
+/** GET with `Accept-Encoding: gzip`; the body decoded as its Content-Encoding says. */
+function getDecoded(host: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(
+      { host: "127.0.0.1", port: proxy.port, path: "/", headers: { host, "accept-encoding": "gzip" } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const raw = Buffer.concat(chunks);
+          const body = res.headers["content-encoding"] === "gzip" ? gunzipSync(raw) : raw;
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: body.toString("utf8") });
+        });
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+  });
+}
 
 const sentUpstream = (u: Upstream) => u.requests[u.requests.length - 1]!.headers;
 
@@ -129,6 +164,15 @@ describe("MeshConfig requestId.setInResponse: false", () => {
       expect(res.headers["x-route-edit"]).toBe("r");
       expect(Number(res.headers["x-try"]) % 2).toBe(0);
     }
+  });
+
+  it("answers a compressed body the client can decode, passed through or edited", async () => {
+    for (const host of ["gzipped.localhost", "gzipped-edited.localhost"]) {
+      const res = await getDecoded(host);
+      expect(res.status, host).toBe(200);
+      expect(JSON.parse(res.body), host).toMatchObject({ name: "gzipped" });
+    }
+    expect((await getDecoded("gzipped-edited.localhost")).headers["x-route-edit"]).toBe("r");
   });
 
   it("echoes x-request-id again once a revision drops the setting", async () => {
