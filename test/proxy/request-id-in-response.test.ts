@@ -55,7 +55,14 @@ const services = () => ({
 
 beforeAll(async () => {
   plain = await startUpstream("plain", (_req, res) => {
-    res.writeHead(200, { "content-type": "application/json", "x-upstream-only": "1", "x-end-to-end": "kept" });
+    // Besides Node's own Connection: keep-alive and Keep-Alive, hop-by-hop headers the runtime leaves out itself.
+    res.writeHead(200, {
+      "content-type": "application/json",
+      "x-upstream-only": "1",
+      "x-end-to-end": "kept",
+      te: "trailers",
+      trailer: "x-checksum",
+    });
     res.end(JSON.stringify({ name: "plain" }));
   });
   // Connection-scoped headers of its own, which must not reach the client even when nothing else edits the answer:
@@ -122,8 +129,8 @@ describe("MeshConfig requestId.setInResponse: false", () => {
     expect(json(res)).toEqual({ name: "plain" });
     expect(res.headers["x-request-id"]).toBeUndefined();
     expect(res.headers["x-end-to-end"]).toBe("kept");
-    // The origin's own Connection: keep-alive / Keep-Alive are its connection's, not the client's.
-    expect(res.headers["keep-alive"]).toBeUndefined();
+    // The origin's own Connection: keep-alive / Keep-Alive, TE and Trailer are its connection's, not the client's.
+    for (const h of ["keep-alive", "te", "trailer"]) expect(res.headers[h], h).toBeUndefined();
     expect(sentUpstream(plain)["x-request-id"]).toBe("req-abc");
   });
 
