@@ -7,6 +7,11 @@ export const BENCH_TENANT = "t151-blue";
 export const CLIENT_SERVICE = "bench-client";
 export const ROUTES = 200;
 
+/** The mesh's MeshConfig (the singleton `default`) with `spec`. */
+export function meshConfig(spec) {
+  return { apiVersion: "flaremesh.dev/v1alpha1", kind: "MeshConfig", metadata: { name: "default" }, spec };
+}
+
 /**
  * 200 VirtualService routes for Service `bench`: a mix of exact paths, prefixes with header matches, path regexes
  * and prefixes with header regexes, most of which the benchmark request does not match; then a catch-all.

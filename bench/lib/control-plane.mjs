@@ -2,7 +2,7 @@
 /* global performance */
 import { stringify } from "yaml";
 import { request } from "../../scripts/lib/local-mesh.mjs";
-import { probeConfig } from "./config.mjs";
+import { meshConfig, probeConfig } from "./config.mjs";
 import { round } from "./load.mjs";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -111,9 +111,7 @@ export async function meshConfigPropagation(control, proxy, count, setting = "tr
   for (let i = 0; i < count; i++) {
     // Off first: without a MeshConfig every format is written, B3 included (and the default mode is PERMISSIVE).
     const on = i % 2 === 1;
-    const applied = await applyJson(control, [
-      { apiVersion: "flaremesh.dev/v1alpha1", kind: "MeshConfig", metadata: { name: "default" }, spec: spec(on) },
-    ]);
+    const applied = await applyJson(control, [meshConfig(spec(on))]);
     applies.push(applied.ms);
     const t0 = now();
     for (;;) {

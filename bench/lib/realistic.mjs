@@ -2,15 +2,9 @@
 // benchmark's realistic configuration, and returns the headers of the benchmark request, with a real identity token.
 import { stringify } from "yaml";
 import { request } from "../../scripts/lib/local-mesh.mjs";
-import { BENCH_PATH, BENCH_TENANT, CLIENT_SERVICE, realisticConfig } from "./config.mjs";
+import { BENCH_PATH, BENCH_TENANT, CLIENT_SERVICE, meshConfig, realisticConfig } from "./config.mjs";
 
 const only = (test) => (docs) => docs.filter(test);
-const meshConfig = (spec) => ({
-  apiVersion: "flaremesh.dev/v1alpha1",
-  kind: "MeshConfig",
-  metadata: { name: "default" },
-  spec,
-});
 /** The VirtualService's routes without their response header edit (`x-bench-route`); everything else as it is. */
 const withoutResponseEdits = (docs) =>
   docs.map((d) =>

@@ -71,14 +71,9 @@ export async function handleRequest(
   observation.finish(res, served);
   // Without a config (the proxy has none yet) the id is echoed, as by default.
   if (res.status === 101 || served?.config.setRequestIdInResponse === false) return res;
+  // Only the upstream stage answers with immutable headers, and it marks them (ctx.passedThrough).
   if (served !== null) res = editableResponse(served, res);
-  try {
-    res.headers.set("x-request-id", requestId);
-  } catch {
-    // Immutable headers that no stage marked as passed through: copy once rather than fail the request.
-    res = new Response(res.body, res);
-    res.headers.set("x-request-id", requestId);
-  }
+  res.headers.set("x-request-id", requestId);
   return res;
 }
 
